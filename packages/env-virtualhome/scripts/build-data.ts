@@ -12,20 +12,23 @@
  * - `dataset-programs-scene1.jsonl.br`: one line per dataset program (518), sorted by file name:
  *   `{file, program, initGraphDiff}`, `program` the `.txt` text verbatim and `initGraphDiff` the
  *   init graph as a {@link GraphDiff} against TrimmedTestScene1 (format below);
+ * - `dataset-edge-reference-scene1.json.br`: `{file, edges}`, the edge list of the first program's
+ *   init graph as edge ops against TrimmedTestScene1's edges: the reference order that the
+ *   programs' edge ops copy from (the 518 files list their edges in nearly the same order);
  * - `exact-initial-graphs.json`: the 55 validated tasks of the init-graph index,
  *   `{taskKey, split, line, id, task, files}` (`line` 1-based, `files` dataset file names);
  * - `manifest.json`: sizes and sha256 of every file.
  *
- * Diff format (version 1), against a base graph `{nodes, edges}`:
+ * Diff format (version 2), against a base graph `{nodes, edges}` and a reference edge list:
  * `removedNodeIds` (base nodes absent from the target), `changedNodes` (`{id, fields}` with
  * the fields whose JSON differs from the base node), `addedNodes` (full node objects, target
- * order), `removedEdges` / `addedEdges` as `[from_id, relation_type, to_id]`. Reconstruction:
- * base nodes minus removed, in base order, each rebuilt with the dataset key order
+ * order), `edges` (the target's edge list as edge ops: `[start, length]` copies a run of the
+ * reference, `[from_id, relation_type, to_id]` adds one edge). Reconstruction: base nodes minus
+ * removed, in base order, each rebuilt with the dataset key order
  * `id, class_name, category, properties, states, prefab_name, bounding_box`, then the added nodes;
- * base edges minus removed, in base order, then the added edges. The build checks for every graph
- * that the rebuilt node list is byte-identical (JSON) to the original and the edge set equal
- * (same size, no duplicates). Edge order is NOT kept: the dataset lists edges in a Python set
- * iteration order unrelated to the base scene's order.
+ * the edges decoded from the ops. The build checks for every graph that the rebuilt graph is
+ * byte-identical (JSON) to the original, edge order included (`remove_duplicate_edge` and the
+ * simulator's "first INSIDE target" rules depend on it).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -35,11 +38,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import { applyGraphDiff, type GraphDiff as PackagedGraphDiff, type SceneGraph } from '../src/data';
+import {
+  applyEdgeOps,
+  applyGraphDiff,
+  type EdgeOp,
+  encodeEdgeOps,
+  type GraphDiff as PackagedGraphDiff,
+  type SceneGraph,
+} from '../src/data';
 
 type Node = Record<string, unknown> & { id: number };
 type EdgeObject = { from_id: number; relation_type: string; to_id: number };
-type EdgeTuple = [number, string, number];
 interface Graph {
   nodes: Node[];
   edges: EdgeObject[];
@@ -48,8 +57,7 @@ interface GraphDiff {
   removedNodeIds: number[];
   changedNodes: { id: number; fields: Record<string, unknown> }[];
   addedNodes: Node[];
-  removedEdges: EdgeTuple[];
-  addedEdges: EdgeTuple[];
+  edges: EdgeOp[];
 }
 
 const NODE_KEYS = [
@@ -68,14 +76,17 @@ const BATCH = 'TrimmedTestScene1_graph/results_intentions_march-13-18';
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repositoryRoot = path.resolve(packageRoot, '..', '..');
 
-const edgeKey = (from: number, relation: string, to: number): string => `${from} ${relation} ${to}`;
-
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The diff of `target` against `base` (see the file comment). */
-function diffGraph(base: Graph, target: Graph, where: string): GraphDiff {
+function diffGraph(
+  base: Graph,
+  reference: readonly EdgeObject[],
+  target: Graph,
+  where: string,
+): GraphDiff {
   const baseNodes = new Map(base.nodes.map((node) => [node.id, node]));
   const targetIds = new Set(target.nodes.map((node) => node.id));
   const changedNodes: GraphDiff['changedNodes'] = [];
@@ -97,44 +108,25 @@ function diffGraph(base: Graph, target: Graph, where: string): GraphDiff {
   const removedNodeIds = base.nodes
     .filter((node) => !targetIds.has(node.id))
     .map((node) => node.id);
-  const targetEdges = new Set(
-    target.edges.map((e) => edgeKey(e.from_id, e.relation_type, e.to_id)),
-  );
-  const baseEdges = new Set(base.edges.map((e) => edgeKey(e.from_id, e.relation_type, e.to_id)));
-  const removedEdges: EdgeTuple[] = base.edges
-    .filter((e) => !targetEdges.has(edgeKey(e.from_id, e.relation_type, e.to_id)))
-    .map((e) => [e.from_id, e.relation_type, e.to_id]);
-  const addedEdges: EdgeTuple[] = target.edges
-    .filter((e) => !baseEdges.has(edgeKey(e.from_id, e.relation_type, e.to_id)))
-    .map((e) => [e.from_id, e.relation_type, e.to_id]);
-  return { removedNodeIds, changedNodes, addedNodes, removedEdges, addedEdges };
+  const edges = encodeEdgeOps(reference, target.edges);
+  return { removedNodeIds, changedNodes, addedNodes, edges };
 }
 
-function checkRoundTrip(base: Graph, target: Graph, diff: GraphDiff, where: string): void {
+function checkRoundTrip(
+  base: Graph,
+  reference: readonly EdgeObject[],
+  target: Graph,
+  diff: GraphDiff,
+  where: string,
+): void {
   // The loader's own algorithm, on the diff as it will be read back from JSON.
   const rebuilt = applyGraphDiff(
     base as unknown as SceneGraph,
     JSON.parse(JSON.stringify(diff)) as PackagedGraphDiff,
-  ) as unknown as Graph;
-  if (JSON.stringify(rebuilt.nodes) !== JSON.stringify(target.nodes)) {
-    throw new Error(`${where}: rebuilt nodes differ from the original`);
-  }
-  const keys = (graph: Graph) =>
-    graph.edges.map((e) => edgeKey(e.from_id, e.relation_type, e.to_id));
-  const want = keys(target);
-  const got = new Set(keys(rebuilt));
-  if (new Set(want).size !== want.length) throw new Error(`${where}: duplicate edges in source`);
-  if (
-    got.size !== rebuilt.edges.length ||
-    got.size !== want.length ||
-    !want.every((k) => got.has(k))
-  ) {
-    throw new Error(`${where}: rebuilt edge set differs from the original`);
-  }
-  for (const e of target.edges) {
-    if (!sameJson(Object.keys(e), ['from_id', 'relation_type', 'to_id'])) {
-      throw new Error(`${where}: edge keys ${Object.keys(e)}`);
-    }
+    reference,
+  );
+  if (JSON.stringify(rebuilt) !== JSON.stringify({ nodes: target.nodes, edges: target.edges })) {
+    throw new Error(`${where}: rebuilt graph differs from the original`);
   }
 }
 
@@ -245,22 +237,41 @@ function main(): void {
       .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     if (names.length !== 518)
       throw new Error(`${programDir}: ${names.length} programs, expected 518`);
+    const readInit = (name: string): Graph =>
+      (
+        JSON.parse(readFileSync(path.join(graphDir, `${name}.json`), 'utf8')) as {
+          init_graph: Graph;
+        }
+      ).init_graph;
+    const referenceName = names[0] as string;
+    const referenceEdges = readInit(referenceName).edges;
+    const referenceOps = encodeEdgeOps(base1.edges, referenceEdges);
+    const decoded = applyEdgeOps(base1.edges, JSON.parse(JSON.stringify(referenceOps)) as EdgeOp[]);
+    if (JSON.stringify(decoded) !== JSON.stringify(referenceEdges))
+      throw new Error(`${referenceName}: reference edge ops do not round-trip`);
+    manifest.push(
+      writeData(
+        'dataset-edge-reference-scene1.json.br',
+        JSON.stringify({ file: referenceName, edges: referenceOps }),
+        referenceEdges.length,
+        true,
+      ),
+    );
     const lines: string[] = [];
     let diffNodes = 0;
-    let diffEdges = 0;
+    let edgeOps = 0;
     for (const name of names) {
       const graphFile = path.join(graphDir, `${name}.json`);
-      const init = (JSON.parse(readFileSync(graphFile, 'utf8')) as { init_graph: Graph })
-        .init_graph;
-      const diff = diffGraph(base1, init, graphFile);
-      checkRoundTrip(base1, init, diff, graphFile);
+      const init = readInit(name);
+      const diff = diffGraph(base1, referenceEdges, init, graphFile);
+      checkRoundTrip(base1, referenceEdges, init, diff, graphFile);
       diffNodes += diff.addedNodes.length + diff.changedNodes.length + diff.removedNodeIds.length;
-      diffEdges += diff.addedEdges.length + diff.removedEdges.length;
+      edgeOps += diff.edges.length;
       const program = readFileSync(path.join(programDir, `${name}.txt`), 'utf8');
       lines.push(JSON.stringify({ file: name, program, initGraphDiff: diff }));
     }
     log(
-      `programs: ${names.length} init graphs round-trip; ${diffNodes} node and ${diffEdges} edge entries`,
+      `programs: ${names.length} init graphs round-trip exactly; ${diffNodes} node entries, ${edgeOps} edge ops`,
     );
     manifest.push(
       writeData('dataset-programs-scene1.jsonl.br', `${lines.join('\n')}\n`, lines.length, true),

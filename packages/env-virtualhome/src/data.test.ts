@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  applyEdgeOps,
   applyGraphDiff,
+  encodeEdgeOps,
   loadDatasetInitGraph,
   loadDatasetPrograms,
   loadExactInitialGraph,
@@ -30,8 +32,10 @@ describe('applyGraphDiff', () => {
       removedNodeIds: [2],
       changedNodes: [{ id: 1, fields: { states: ['CLEAN'] } }],
       addedNodes: [{ id: 1000, class_name: 'cup', category: 'Props', properties: [], states: [] }],
-      removedEdges: [[1, 'CLOSE', 2]],
-      addedEdges: [[1000, 'INSIDE', 1]],
+      edges: [
+        [0, 1],
+        [1000, 'INSIDE', 1],
+      ],
     });
     expect(JSON.stringify(graph)).toBe(
       JSON.stringify({
@@ -54,6 +58,27 @@ describe('applyGraphDiff', () => {
       }),
     );
     expect(base.nodes).toHaveLength(2);
+  });
+});
+
+describe('edge ops', () => {
+  const edge = (from_id: number, to_id: number) => ({ from_id, relation_type: 'CLOSE', to_id });
+  const reference = [edge(1, 2), edge(2, 3), edge(3, 4), edge(4, 5)];
+
+  it('round-trips an edge list, order included, with copy runs and literals', () => {
+    const target = [edge(3, 4), edge(4, 5), edge(9, 9), edge(1, 2), edge(2, 3)];
+    const ops = encodeEdgeOps(reference, target);
+    expect(ops).toEqual([
+      [2, 2],
+      [9, 'CLOSE', 9],
+      [0, 2],
+    ]);
+    expect(applyEdgeOps(reference, ops)).toEqual(target);
+  });
+
+  it('rejects copies outside the reference and malformed ops, naming the op', () => {
+    expect(() => applyEdgeOps(reference, [[3, 2]])).toThrow(/ops\[0\].*outside a reference of 4/);
+    expect(() => applyEdgeOps(reference, [[0, 1], ['x', 'CLOSE', 1] as never])).toThrow(/ops\[1\]/);
   });
 });
 
@@ -93,16 +118,18 @@ describe('bundled VirtualHome data', () => {
     // Full check of all 518 is in scripts/build-data.ts; here every 8th plus structural checks.
     for (const [index, program] of programs.entries()) {
       if (index % 8 !== 0) continue;
-      const graph = applyGraphDiff(base, program.initGraphDiff);
+      const graph = loadDatasetInitGraph(program.file);
       const ids = graph.nodes.map((node) => node.id);
       expect(new Set(ids).size).toBe(ids.length);
       // README: nodes < 1000 are exactly the base scene's nodes, same ids and class names.
       expect(ids.filter((id) => id < 1000)).toEqual([...baseIds]);
       expect(new Set(edgeKeys(graph)).size).toBe(graph.edges.length);
-      // Diff of the rebuilt graph is the stored diff (re-diff round trip).
-      const removed = new Set(program.initGraphDiff.removedEdges.map((e) => e.join(' ')));
-      const kept = edgeKeys(base).filter((key) => !removed.has(key));
-      expect(graph.edges.length).toBe(kept.length + program.initGraphDiff.addedEdges.length);
+      // The edge list has exactly the length the ops encode (copy runs plus literals).
+      const encoded = program.initGraphDiff.edges.reduce(
+        (sum, op) => sum + (op.length === 2 ? op[1] : 1),
+        0,
+      );
+      expect(graph.edges.length).toBe(encoded);
       expect(program.program.split('\n')[2]).toBe('');
     }
   });

@@ -43,15 +43,23 @@ export interface SceneGraph extends GraphJson {
 export type EdgeTuple = readonly [number, string, number];
 
 /**
- * A graph stored as its difference from a base scene graph (format version 1).
+ * One step of an order-preserving edge list encoding: `[start, length]` copies `length` edges of
+ * the reference list from index `start`; an {@link EdgeTuple} adds that edge.
+ */
+export type EdgeOp = readonly [number, number] | EdgeTuple;
+
+/**
+ * A graph stored as its difference from a base graph (format version 2).
  *
  * @remarks
  * Rebuild with {@link applyGraphDiff}: base nodes minus `removedNodeIds` in base order, each with
  * the fields of its `changedNodes` entry replacing the base values and the key order
  * `id, class_name, category, properties, states, prefab_name, bounding_box` (missing base keys
- * become `null`), then `addedNodes`; base edges minus `removedEdges` in base order, then
- * `addedEdges`. Node lists rebuild byte-identically; edges rebuild as the same set, not in the
- * dataset's original order (a Python set order; see `scripts/build-data.ts`).
+ * become `null`), then `addedNodes`. The edge list is `edges` decoded by {@link applyEdgeOps}
+ * against a reference edge list (the dataset's common edge order for the scene-1 programs), so
+ * both the node list and the edge list, order included, rebuild exactly as in the source file.
+ * Edge order matters: `remove_duplicate_edge` and the simulator's "first INSIDE target" rules
+ * depend on it (research note §1.8, §2.3).
  */
 export interface GraphDiff {
   readonly removedNodeIds: readonly number[];
@@ -60,8 +68,7 @@ export interface GraphDiff {
     readonly fields: Readonly<Record<string, unknown>>;
   }[];
   readonly addedNodes: readonly SceneGraphNode[];
-  readonly removedEdges: readonly EdgeTuple[];
-  readonly addedEdges: readonly EdgeTuple[];
+  readonly edges: readonly EdgeOp[];
 }
 
 const NODE_KEYS = [
@@ -77,10 +84,96 @@ const NODE_KEYS = [
 const edgeKey = (from: number, relation: string, to: number): string => `${from} ${relation} ${to}`;
 
 /**
- * Rebuilds a graph from its base graph and a {@link GraphDiff}; returns fresh objects (the base is
- * not modified).
+ * Decodes an {@link EdgeOp} list against `reference`; throws `InvalidArgumentError` on a copy
+ * outside the reference or a malformed op. Returns fresh edge objects.
  */
-export function applyGraphDiff(base: SceneGraph, diff: GraphDiff): SceneGraph {
+export function applyEdgeOps(
+  reference: readonly SceneGraphEdge[],
+  ops: readonly EdgeOp[],
+): SceneGraphEdge[] {
+  const edges: SceneGraphEdge[] = [];
+  for (const [index, op] of ops.entries()) {
+    if (op.length === 2) {
+      const [start, length] = op;
+      if (
+        !Number.isInteger(start) ||
+        !Number.isInteger(length) ||
+        start < 0 ||
+        length < 1 ||
+        start + length > reference.length
+      ) {
+        throw new InvalidArgumentError({
+          field: `ops[${index}]`,
+          reason: `copy [${start}, ${length}] outside a reference of ${reference.length} edges`,
+        });
+      }
+      for (let i = start; i < start + length; i += 1) {
+        const edge = reference[i] as SceneGraphEdge;
+        edges.push({ from_id: edge.from_id, relation_type: edge.relation_type, to_id: edge.to_id });
+      }
+    } else if (
+      op.length === 3 &&
+      typeof op[0] === 'number' &&
+      typeof op[1] === 'string' &&
+      typeof op[2] === 'number'
+    ) {
+      edges.push({ from_id: op[0], relation_type: op[1], to_id: op[2] });
+    } else {
+      throw new InvalidArgumentError({
+        field: `ops[${index}]`,
+        reason: `expected [start, length] or [from_id, relation_type, to_id], got ${JSON.stringify(op)}`,
+      });
+    }
+  }
+  return edges;
+}
+
+/**
+ * Encodes `target` as {@link EdgeOp}s against `reference`, greedily: each edge found in the
+ * reference starts a copy run that extends while the two lists agree; others become literals.
+ */
+export function encodeEdgeOps(
+  reference: readonly SceneGraphEdge[],
+  target: readonly SceneGraphEdge[],
+): EdgeOp[] {
+  const position = new Map<string, number>();
+  reference.forEach((edge, index) => {
+    const key = edgeKey(edge.from_id, edge.relation_type, edge.to_id);
+    if (!position.has(key)) position.set(key, index);
+  });
+  const ops: EdgeOp[] = [];
+  let i = 0;
+  while (i < target.length) {
+    const edge = target[i] as SceneGraphEdge;
+    const start = position.get(edgeKey(edge.from_id, edge.relation_type, edge.to_id));
+    if (start === undefined) {
+      ops.push([edge.from_id, edge.relation_type, edge.to_id]);
+      i += 1;
+      continue;
+    }
+    let length = 1;
+    while (i + length < target.length && start + length < reference.length) {
+      const a = target[i + length] as SceneGraphEdge;
+      const b = reference[start + length] as SceneGraphEdge;
+      if (a.from_id !== b.from_id || a.relation_type !== b.relation_type || a.to_id !== b.to_id)
+        break;
+      length += 1;
+    }
+    ops.push([start, length]);
+    i += length;
+  }
+  return ops;
+}
+
+/**
+ * Rebuilds a graph from its base graph and a {@link GraphDiff}; returns fresh objects (the base is
+ * not modified). Edge copy ops refer to `edgeReference` (default: the base graph's edges).
+ */
+export function applyGraphDiff(
+  base: SceneGraph,
+  diff: GraphDiff,
+  edgeReference: readonly SceneGraphEdge[] = base.edges,
+): SceneGraph {
   const removed = new Set(diff.removedNodeIds);
   const changed = new Map(diff.changedNodes.map((entry) => [entry.id, entry.fields]));
   const nodes: SceneGraphNode[] = [];
@@ -93,19 +186,7 @@ export function applyGraphDiff(base: SceneGraph, diff: GraphDiff): SceneGraph {
     nodes.push(node as unknown as SceneGraphNode);
   }
   nodes.push(...diff.addedNodes);
-  const removedEdges = new Set(
-    diff.removedEdges.map(([from, relation, to]) => edgeKey(from, relation, to)),
-  );
-  const edges: SceneGraphEdge[] = base.edges
-    .filter((edge) => !removedEdges.has(edgeKey(edge.from_id, edge.relation_type, edge.to_id)))
-    .map((edge) => ({
-      from_id: edge.from_id,
-      relation_type: edge.relation_type,
-      to_id: edge.to_id,
-    }));
-  for (const [from_id, relation_type, to_id] of diff.addedEdges)
-    edges.push({ from_id, relation_type, to_id });
-  return { nodes, edges };
+  return { nodes, edges: applyEdgeOps(edgeReference, diff.edges) };
 }
 
 /** The two SPA/EVU test splits. */
@@ -299,13 +380,7 @@ export function loadDatasetPrograms(): readonly DatasetProgram[] {
       });
     }
     const diff = value.initGraphDiff;
-    for (const key of [
-      'removedNodeIds',
-      'changedNodes',
-      'addedNodes',
-      'removedEdges',
-      'addedEdges',
-    ]) {
+    for (const key of ['removedNodeIds', 'changedNodes', 'addedNodes', 'edges']) {
       if (!Array.isArray(diff[key])) {
         throw new VirtualhomeDataError({
           source: file,
@@ -318,6 +393,29 @@ export function loadDatasetPrograms(): readonly DatasetProgram[] {
   });
   programsCache = Object.freeze(programs);
   return programsCache;
+}
+
+let edgeReferenceCache: readonly SceneGraphEdge[] | undefined;
+
+/**
+ * The reference edge order of the scene-1 dataset graphs (the edge list of one dataset file; all
+ * 518 list their edges in nearly the same order), against which the programs' edge ops copy.
+ */
+function loadDatasetEdgeReference(): readonly SceneGraphEdge[] {
+  if (edgeReferenceCache !== undefined) return edgeReferenceCache;
+  const { file, text } = readText('dataset-edge-reference-scene1.json.br');
+  const value = parseJson(text, file);
+  if (!isObject(value) || !Array.isArray(value.edges)) {
+    throw new VirtualhomeDataError({ source: file, reason: 'expected {file, edges: [...]}' });
+  }
+  try {
+    edgeReferenceCache = Object.freeze(
+      applyEdgeOps(loadSceneGraph(1).edges, value.edges as EdgeOp[]),
+    );
+  } catch (error) {
+    throw new VirtualhomeDataError({ source: file, reason: 'malformed edge ops', cause: error });
+  }
+  return edgeReferenceCache;
 }
 
 const programGraphCache = new Map<string, SceneGraph>();
@@ -333,7 +431,11 @@ export function loadDatasetInitGraph(file: string): SceneGraph {
       reason: `no dataset program named ${JSON.stringify(file)}`,
     });
   }
-  const graph = applyGraphDiff(loadSceneGraph(1), program.initGraphDiff);
+  const graph = applyGraphDiff(
+    loadSceneGraph(1),
+    program.initGraphDiff,
+    loadDatasetEdgeReference(),
+  );
   programGraphCache.set(file, graph);
   return graph;
 }
@@ -367,8 +469,7 @@ export function loadExactInitialGraphIndex(): ReadonlyMap<string, ExactInitialGr
  *
  * @remarks
  * Where two dataset files are equally valid, the first is used. Nodes are byte-identical to the
- * dataset's `init_graph` (before `remove_duplicate_edge`); edges are the same set, in base order
- * then added order.
+ * dataset's `init_graph` (before `remove_duplicate_edge`), and so are the edges, order included.
  */
 export function loadExactInitialGraph(taskKey: string): SceneGraph | undefined {
   const entry = loadExactInitialGraphIndex().get(taskKey);

@@ -6,16 +6,6 @@ import { type EdgeJson, EnvironmentGraph, removeDuplicateEdges } from './graph';
 
 const key = (edge: EdgeJson): string => `${edge.from_id}|${edge.relation_type}|${edge.to_id}`;
 
-/**
- * Known gap (issue #5, open): the packaged graph diffs rebuild each initial graph's edge *set* but
- * not the dataset's edge *order* (a Python set order), and `removeDuplicateEdges` and GRAB's
- * "where it came from" depend on that order. From the original (unpacked) dataset files all 55
- * tasks replay exactly; from the packaged data this one differs. Preserving edge order in the
- * diff format is the fix; until then the mismatch list is pinned so that any other regression
- * fails this test.
- */
-const KNOWN_EDGE_ORDER_MISMATCHES = ['new_seen_test:123: added edges differ'];
-
 describe('gold-program replay (research §3.3), from the packaged data', () => {
   it('reproduces revised_graph for the tasks with an exact initial graph (55)', () => {
     const failures: string[] = [];
@@ -57,7 +47,7 @@ describe('gold-program replay (research §3.3), from the packaged data', () => {
         checked += 1;
       }
     }
-    expect(failures).toEqual(KNOWN_EDGE_ORDER_MISMATCHES);
+    expect(failures).toEqual([]);
     expect(checked).toBe(55);
   });
 });
