@@ -419,11 +419,14 @@ function loadDatasetEdgeReference(): readonly SceneGraphEdge[] {
 }
 
 const programGraphCache = new Map<string, SceneGraph>();
+/** Rebuilt graphs kept by {@link loadDatasetInitGraph} (about 1 MB each). */
+const PROGRAM_GRAPH_CACHE_SIZE = 16;
 
-/** The `init_graph` of dataset program `file` (e.g. `file185_2`), rebuilt from its diff. */
-export function loadDatasetInitGraph(file: string): SceneGraph {
-  const cached = programGraphCache.get(file);
-  if (cached !== undefined) return cached;
+/**
+ * The `init_graph` of dataset program `file` (e.g. `file185_2`), rebuilt from its diff; a fresh
+ * object on every call (nothing is kept). Throws `InvalidArgumentError` for an unknown file.
+ */
+export function buildDatasetInitGraph(file: string): SceneGraph {
   const program = loadDatasetPrograms().find((entry) => entry.file === file);
   if (program === undefined) {
     throw new InvalidArgumentError({
@@ -431,12 +434,26 @@ export function loadDatasetInitGraph(file: string): SceneGraph {
       reason: `no dataset program named ${JSON.stringify(file)}`,
     });
   }
-  const graph = applyGraphDiff(
-    loadSceneGraph(1),
-    program.initGraphDiff,
-    loadDatasetEdgeReference(),
-  );
+  return applyGraphDiff(loadSceneGraph(1), program.initGraphDiff, loadDatasetEdgeReference());
+}
+
+/**
+ * The `init_graph` of dataset program `file` (e.g. `file185_2`), rebuilt from its diff. The last
+ * 16 graphs are kept (repeated calls return the same object; treat it as read-only); use
+ * {@link buildDatasetInitGraph} to build many without keeping them.
+ */
+export function loadDatasetInitGraph(file: string): SceneGraph {
+  const cached = programGraphCache.get(file);
+  if (cached !== undefined) {
+    programGraphCache.delete(file);
+    programGraphCache.set(file, cached);
+    return cached;
+  }
+  const graph = buildDatasetInitGraph(file);
   programGraphCache.set(file, graph);
+  if (programGraphCache.size > PROGRAM_GRAPH_CACHE_SIZE) {
+    programGraphCache.delete(programGraphCache.keys().next().value as string);
+  }
   return graph;
 }
 

@@ -5,6 +5,13 @@
  *
  * @packageDocumentation
  */
+export * from './actions';
+export * from './catalog';
 export * from './data';
+export * from './demonstrations';
+export * from './env';
+export * from './goal';
 export * from './sim/index';
 export * from './tasks';
+export * from './train-split';
+export * from './world';

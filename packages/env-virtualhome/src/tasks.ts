@@ -6,16 +6,7 @@ import {
   VirtualhomeDataError,
   type VirtualhomeSplit,
 } from './data';
-
-/** The goal diff of a task (research note §3.3). */
-export interface RevisedGraph {
-  /** Full dicts of final nodes whose dict differs from the initial one (state must match exactly). */
-  readonly nodes: readonly Readonly<Record<string, unknown>>[];
-  /** Edges that must be absent at the end. */
-  readonly revised_nodes: readonly { from_id: number; relation_type: string; to_id: number }[];
-  /** Edges that must be present at the end. */
-  readonly revised_add_edges: readonly { from_id: number; relation_type: string; to_id: number }[];
-}
+import type { RevisedGraph } from './goal';
 
 /**
  * One SPA/EVU VirtualHome test task record (research note §3.2), keys as in the file.

@@ -5,6 +5,13 @@ import { type ActionName, formatScriptLine, parseScriptLine, type ScriptLine } f
 export interface ExecuteOptions {
   /** Id of the acting character; default: the first node of class `character`. */
   readonly characterId?: number;
+  /**
+   * Apply the step to `graph` itself instead of a copy (fast: no copy of ~6k edges per step). On a
+   * failed precondition the graph is unchanged, as every action checks all its preconditions
+   * before its first change; if a failure ever came after a change, the result says so with
+   * `corrupted: true` and the caller must rebuild the state (the env replays the episode).
+   */
+  readonly inPlace?: boolean;
 }
 
 /** Outcome of one script line. */
@@ -15,6 +22,8 @@ export interface ExecuteResult {
   readonly graph: EnvironmentGraph;
   /** Why the step failed (upstream `ExecutionInfo` style), or a note on success. */
   readonly message?: string;
+  /** Only with `inPlace`: the step failed after changing the graph (see {@link ExecuteOptions.inPlace}). */
+  readonly corrupted?: true;
 }
 
 class StepFailure {
@@ -216,8 +225,10 @@ export function pythonSetOrder(ids: readonly number[]): number[] {
   };
   let table: (number | undefined)[] = new Array(8).fill(undefined);
   let used = 0;
+  const present = new Set<number>();
   for (const id of ids) {
-    if (table.includes(id)) continue;
+    if (present.has(id)) continue;
+    present.add(id);
     insertClean(table, id);
     used += 1;
     const mask = table.length - 1;
@@ -598,8 +609,8 @@ function apply(context: Context, script: ScriptLine): string | undefined {
  * @remarks
  * `line` is script text (`[GRAB] <cup> (1000)`, parsed with {@link parseScriptLine}, which throws
  * `ScriptParseError` on bad syntax) or an already parsed {@link ScriptLine}. Objects are selected by id only
- * (upstream `instance_selection=True`). The input graph is never modified: on success `graph` is a new state; on
- * a failed precondition `success` is false, `graph` is the input and `message` says why (§2.6). Character checks
+ * (upstream `instance_selection=True`). Unless `options.inPlace`, the input graph is never modified: on success
+ * `graph` is a new state; on a failed precondition `success` is false, `graph` is the input and `message` says why (§2.6). Character checks
  * read the *current* character node (SPA's fix of upstream bug 2), walk-then-find yields the walk's state
  * (bug 1), and PUTOFF removes `X ON char` (bug 3).
  */
@@ -615,54 +626,148 @@ export function executeScriptLine(
   if (character === undefined) {
     return { success: false, graph, message: `no character node when executing "${lineText}"` };
   }
-  const next = graph.clone();
+  const next = options.inPlace === true ? graph : graph.clone();
+  const version = next.version;
   try {
     const note = apply(new Context(next, character, lineText), script);
     return note === undefined
       ? { success: true, graph: next }
       : { success: true, graph: next, message: note };
   } catch (error) {
-    if (error instanceof StepFailure) return { success: false, graph, message: error.message };
+    if (error instanceof StepFailure) {
+      if (options.inPlace === true && next.version !== version) {
+        return { success: false, graph, message: error.message, corrupted: true };
+      }
+      return { success: false, graph, message: error.message };
+    }
     throw error;
   }
 }
 
+/** Options of {@link visibleNodes}. */
+export interface VisibleNodesOptions {
+  /**
+   * The episode's initial graph. When given, an object with several INSIDE targets gets the parent
+   * CPython's upstream code would pick (see {@link visibleNodes}); otherwise the last INSIDE target
+   * in edge-list order.
+   */
+  readonly initial?: EnvironmentGraph;
+}
+
 /**
- * Ids of the nodes the character can see (upstream `get_visible_nodes`, research notes §2.5), ascending.
+ * Ids of the nodes the character can see (upstream `utils.get_visible_nodes`, research notes §2.5), ascending.
  *
  * @remarks
- * Each node's parent is its **last** INSIDE target in edge-list order (the fixed rule chosen for the port). The
- * character's room is its parent if that is a room, else room(character). The room's contents are collected
- * recursively through parents; an object is hidden if its parent is not a room and lacks `OPEN` (so a parent with
- * no open/closed state, such as a sink, hides its contents). Visible = non-hidden contents + every room + every
- * object the character holds.
+ * As upstream: each node's parent is its **last** INSIDE target; the character's room is the
+ * character's parent; the room's contents are collected recursively through **all** INSIDE edges;
+ * a collected object is hidden if its parent is not a room and lacks `OPEN` (so a parent with no
+ * open/closed state, such as a sink, hides its contents). Visible = non-hidden contents + every
+ * room + every object the character holds.
+ *
+ * "Last" is an order question. Upstream reads the edges from `EnvironmentState.to_dict()`, which
+ * lists the INSIDE targets of a node as a CPython set built from the targets added during the
+ * episode (in the order they were added) followed by the initial graph's targets (in file order),
+ * minus the removed ones; so with `options.initial` the parent is the last element of
+ * {@link pythonSetOrder} of that sequence. This reproduces the 55 exact tasks' recorded
+ * observations, where an object INSIDE both a room and a closed container is hidden or not
+ * depending on that order. Without `options.initial`: the last INSIDE target in edge-list order.
+ * A character without an INSIDE edge (upstream: `KeyError`) sees the rooms and what it holds.
  */
-export function visibleNodes(graph: EnvironmentGraph, characterId: number): number[] {
-  const parent = new Map<number, number>();
-  for (const edge of graph.edges()) if (edge.relation === 'INSIDE') parent.set(edge.from, edge.to);
+export function visibleNodes(
+  graph: EnvironmentGraph,
+  characterId: number,
+  options: VisibleNodesOptions = {},
+): number[] {
+  const initial = options.initial;
+  // One pass over the INSIDE edges: children (all edges) and the last target in edge-list order.
   const children = new Map<number, number[]>();
-  for (const [child, p] of parent) {
-    const list = children.get(p);
-    if (list === undefined) children.set(p, [child]);
-    else list.push(child);
+  const last = new Map<number, number>();
+  const several = new Set<number>();
+  for (const edge of graph.insideEdges()) {
+    const list = children.get(edge.to);
+    if (list === undefined) children.set(edge.to, [edge.from]);
+    else list.push(edge.from);
+    if (last.has(edge.from)) several.add(edge.from);
+    last.set(edge.from, edge.to);
   }
-  const direct = parent.get(characterId);
-  const room =
-    direct !== undefined && isRoom(graph.getNode(direct)) ? direct : roomOf(graph, characterId);
-  const visible = new Set<number>(graph.roomIds());
+  const parentOf = (id: number): number | undefined => {
+    if (initial === undefined || !several.has(id)) return last.get(id);
+    const targets = graph.targets(id, 'INSIDE');
+    const added = targets.filter((to) => !initial.hasEdge(id, 'INSIDE', to));
+    const kept = initial.targets(id, 'INSIDE').filter((to) => graph.hasEdge(id, 'INSIDE', to));
+    const order = pythonSetOrder([...added, ...kept]);
+    return order[order.length - 1];
+  };
+  const rooms = graph.roomIds();
+  const visible = new Set<number>(rooms);
+  const room = parentOf(characterId);
   if (room !== undefined) {
-    const stack = [...(children.get(room) ?? [])];
     const seen = new Set<number>();
+    const stack = [...(children.get(room) ?? [])];
     while (stack.length > 0) {
-      const id = stack.pop();
-      if (id === undefined || seen.has(id)) continue;
+      const id = stack.pop() as number;
+      if (seen.has(id)) continue;
       seen.add(id);
-      const p = parent.get(id);
-      const parentNode = p === undefined ? undefined : graph.getNode(p);
+      const parent = parentOf(id);
+      const parentNode = parent === undefined ? undefined : graph.getNode(parent);
       if (isRoom(parentNode) || parentNode?.states.has('OPEN') === true) visible.add(id);
-      stack.push(...(children.get(id) ?? []));
+      for (const child of children.get(id) ?? []) stack.push(child);
     }
   }
   for (const hand of HANDS) for (const held of graph.targets(characterId, hand)) visible.add(held);
   return [...visible].sort((a, b) => a - b);
+}
+
+/**
+ * Which of `ids` the character can see: the same answer as `visibleNodes(graph, characterId,
+ * options).includes(id)` for each id, computed from each id upwards (O(its INSIDE ancestry)) instead
+ * of over the whole room, which is what an observation needs.
+ */
+export function visibleAmong(
+  graph: EnvironmentGraph,
+  characterId: number,
+  ids: readonly number[],
+  options: VisibleNodesOptions = {},
+): Set<number> {
+  const initial = options.initial;
+  const parentOf = (id: number): number | undefined => {
+    const targets = graph.targets(id, 'INSIDE');
+    if (targets.length < 2 || initial === undefined) return targets[targets.length - 1];
+    const added = targets.filter((to) => !initial.hasEdge(id, 'INSIDE', to));
+    const kept = initial.targets(id, 'INSIDE').filter((to) => graph.hasEdge(id, 'INSIDE', to));
+    const order = pythonSetOrder([...added, ...kept]);
+    return order[order.length - 1];
+  };
+  const room = parentOf(characterId);
+  const held = new Set(HANDS.flatMap((hand) => graph.targets(characterId, hand)));
+  /** Whether some chain of INSIDE edges leads from `id` to the room (upstream's recursive collection). */
+  const inRoom = (id: number): boolean => {
+    if (room === undefined) return false;
+    const seen = new Set<number>([id]);
+    const stack = [id];
+    while (stack.length > 0) {
+      const current = stack.pop() as number;
+      for (const target of graph.targets(current, 'INSIDE')) {
+        if (target === room) return true;
+        if (!seen.has(target)) {
+          seen.add(target);
+          stack.push(target);
+        }
+      }
+    }
+    return false;
+  };
+  const out = new Set<number>();
+  for (const id of ids) {
+    const node = graph.getNode(id);
+    if (isRoom(node) || held.has(id)) {
+      out.add(id);
+      continue;
+    }
+    if (!inRoom(id)) continue;
+    const parent = parentOf(id);
+    const parentNode = parent === undefined ? undefined : graph.getNode(parent);
+    if (isRoom(parentNode) || parentNode?.states.has('OPEN') === true) out.add(id);
+  }
+  return out;
 }

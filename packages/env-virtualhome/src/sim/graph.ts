@@ -99,13 +99,13 @@ function edgeKey(from: number, relation: Relation, to: number): string {
   return `${from}|${relation}|${to}`;
 }
 
-function copyIndex(
-  index: Map<number, Map<string, GraphEdge>>,
-): Map<number, Map<string, GraphEdge>> {
-  const copy = new Map<number, Map<string, GraphEdge>>();
-  for (const [id, edges] of index) copy.set(id, new Map(edges));
-  return copy;
+/** An edge as stored: with its position in the edge list (larger = later). */
+interface StoredEdge extends GraphEdge {
+  readonly seq: number;
 }
+
+/** Edge-list positions, shared by all graphs (only comparisons within one graph matter). */
+let nextSeq = 0;
 
 /**
  * The evolving-graph world state: nodes, typed directed edges and grab bookkeeping.
@@ -121,28 +121,47 @@ function copyIndex(
  */
 export class EnvironmentGraph {
   #nodes: Map<number, GraphNode>;
-  #edges: Map<string, GraphEdge>;
-  #out: Map<number, Map<string, GraphEdge>>;
-  #in: Map<number, Map<string, GraphEdge>>;
+  /** Edges by source node, then key; inner maps are shared with clones until written (copy on write). */
+  #out: Map<number, Map<string, StoredEdge>>;
+  /** Edges by target node, then key; copy on write as `#out`. */
+  #in: Map<number, Map<string, StoredEdge>>;
+  /** Inner maps of `#out` / `#in` this graph may write (created or copied by it since its last clone). */
+  #ownedOut = new Set<number>();
+  #ownedIn = new Set<number>();
   #grabRecords: Map<number, GrabRecord>;
+  /** INSIDE edges only, in edge-list order (visibility reads them every step); copy on write. */
+  #inside: Map<string, StoredEdge>;
+  #insideOwned = true;
+  #edgeCount: number;
+  #version = 0;
 
   private constructor(
     nodes: Map<number, GraphNode>,
-    edges: Map<string, GraphEdge>,
-    outIndex: Map<number, Map<string, GraphEdge>>,
-    inIndex: Map<number, Map<string, GraphEdge>>,
+    outIndex: Map<number, Map<string, StoredEdge>>,
+    inIndex: Map<number, Map<string, StoredEdge>>,
     grabRecords: Map<number, GrabRecord>,
+    inside: Map<string, StoredEdge>,
+    edgeCount: number,
   ) {
     this.#nodes = nodes;
-    this.#edges = edges;
     this.#out = outIndex;
     this.#in = inIndex;
     this.#grabRecords = grabRecords;
+    this.#inside = inside;
+    this.#edgeCount = edgeCount;
   }
 
   /** An empty graph. */
   static empty(): EnvironmentGraph {
-    return new EnvironmentGraph(new Map(), new Map(), new Map(), new Map(), new Map());
+    return new EnvironmentGraph(new Map(), new Map(), new Map(), new Map(), new Map(), 0);
+  }
+
+  /**
+   * A counter that grows with every effective change (node set, edge added or removed, grab record
+   * set); lets a caller detect whether an operation modified the graph.
+   */
+  get version(): number {
+    return this.#version;
   }
 
   /**
@@ -204,7 +223,7 @@ export class EnvironmentGraph {
         prefab_name: node.prefabName,
         bounding_box: node.boundingBox,
       })),
-      edges: [...this.#edges.values()].map((edge) => ({
+      edges: [...this.edges()].map((edge) => ({
         from_id: edge.from,
         relation_type: edge.relation,
         to_id: edge.to,
@@ -212,15 +231,24 @@ export class EnvironmentGraph {
     };
   }
 
-  /** An independent copy (structural: maps are copied, immutable nodes and edges are shared). */
+  /**
+   * An independent copy. Cheap: the per-node edge maps are shared and copied on the first write
+   * by either graph, so a copy costs O(nodes), not O(edges).
+   */
   clone(): EnvironmentGraph {
-    return new EnvironmentGraph(
+    this.#ownedOut.clear();
+    this.#ownedIn.clear();
+    this.#insideOwned = false;
+    const copy = new EnvironmentGraph(
       new Map(this.#nodes),
-      new Map(this.#edges),
-      copyIndex(this.#out),
-      copyIndex(this.#in),
+      new Map(this.#out),
+      new Map(this.#in),
       new Map(this.#grabRecords),
+      this.#inside,
+      this.#edgeCount,
     );
+    copy.#insideOwned = false;
+    return copy;
   }
 
   /** Number of nodes. */
@@ -230,7 +258,7 @@ export class EnvironmentGraph {
 
   /** Number of edges. */
   get edgeCount(): number {
-    return this.#edges.size;
+    return this.#edgeCount;
   }
 
   /** The node with this id, or `undefined`. */
@@ -243,39 +271,66 @@ export class EnvironmentGraph {
     return this.#nodes.values();
   }
 
-  /** All edges, in edge-list order. */
+  /** All edges, in edge-list order (sorted on each call: O(E log E); for export, not per step). */
   edges(): IterableIterator<GraphEdge> {
-    return this.#edges.values();
+    const all: StoredEdge[] = [];
+    for (const edges of this.#out.values()) for (const edge of edges.values()) all.push(edge);
+    all.sort((a, b) => a.seq - b.seq);
+    return all.values();
   }
 
   /** Adds or replaces a node (by id). */
   setNode(node: GraphNode): void {
     this.#nodes.set(node.id, node);
+    this.#version += 1;
+  }
+
+  /** All INSIDE edges, in edge-list order. */
+  insideEdges(): IterableIterator<GraphEdge> {
+    return this.#inside.values();
   }
 
   /** True when the edge `from --relation--> to` exists. */
   hasEdge(from: number, relation: Relation, to: number): boolean {
-    return this.#edges.has(edgeKey(from, relation, to));
+    return this.#out.get(from)?.has(edgeKey(from, relation, to)) === true;
+  }
+
+  #writableOut(id: number): Map<string, StoredEdge> {
+    const shared = this.#out.get(id);
+    if (this.#ownedOut.has(id) && shared !== undefined) return shared;
+    const own = new Map(shared);
+    this.#out.set(id, own);
+    this.#ownedOut.add(id);
+    return own;
+  }
+
+  #writableIn(id: number): Map<string, StoredEdge> {
+    const shared = this.#in.get(id);
+    if (this.#ownedIn.has(id) && shared !== undefined) return shared;
+    const own = new Map(shared);
+    this.#in.set(id, own);
+    this.#ownedIn.add(id);
+    return own;
+  }
+
+  #writableInside(): Map<string, StoredEdge> {
+    if (!this.#insideOwned) {
+      this.#inside = new Map(this.#inside);
+      this.#insideOwned = true;
+    }
+    return this.#inside;
   }
 
   /** Adds an edge (no-op if present); with `addReverse`, also `to --relation--> from` (upstream `AddEdges`). */
   addEdge(from: number, relation: Relation, to: number, addReverse = false): void {
     const key = edgeKey(from, relation, to);
-    if (!this.#edges.has(key)) {
-      const edge: GraphEdge = { from, relation, to };
-      this.#edges.set(key, edge);
-      let outEdges = this.#out.get(from);
-      if (outEdges === undefined) {
-        outEdges = new Map();
-        this.#out.set(from, outEdges);
-      }
-      outEdges.set(key, edge);
-      let inEdges = this.#in.get(to);
-      if (inEdges === undefined) {
-        inEdges = new Map();
-        this.#in.set(to, inEdges);
-      }
-      inEdges.set(key, edge);
+    if (this.#out.get(from)?.has(key) !== true) {
+      const edge: StoredEdge = { from, relation, to, seq: nextSeq++ };
+      this.#writableOut(from).set(key, edge);
+      this.#writableIn(to).set(key, edge);
+      if (relation === 'INSIDE') this.#writableInside().set(key, edge);
+      this.#edgeCount += 1;
+      this.#version += 1;
     }
     if (addReverse) this.addEdge(to, relation, from);
   }
@@ -283,9 +338,12 @@ export class EnvironmentGraph {
   /** Removes an edge if present; with `removeReverse`, also `to --relation--> from` (upstream `DeleteEdges`). */
   removeEdge(from: number, relation: Relation, to: number, removeReverse = false): void {
     const key = edgeKey(from, relation, to);
-    if (this.#edges.delete(key)) {
-      this.#out.get(from)?.delete(key);
-      this.#in.get(to)?.delete(key);
+    if (this.#out.get(from)?.has(key) === true) {
+      this.#writableOut(from).delete(key);
+      this.#writableIn(to).delete(key);
+      if (relation === 'INSIDE') this.#writableInside().delete(key);
+      this.#edgeCount -= 1;
+      this.#version += 1;
     }
     if (removeReverse) this.removeEdge(to, relation, from);
   }
@@ -293,27 +351,39 @@ export class EnvironmentGraph {
   /** Edges leaving `id` (optionally only those of `relation`), in edge-list order. */
   edgesFrom(id: number, relation?: Relation): GraphEdge[] {
     const all = this.#out.get(id);
-    if (all === undefined) return [];
-    const edges = [...all.values()];
-    return relation === undefined ? edges : edges.filter((edge) => edge.relation === relation);
+    const edges: GraphEdge[] = [];
+    if (all === undefined) return edges;
+    for (const edge of all.values())
+      if (relation === undefined || edge.relation === relation) edges.push(edge);
+    return edges;
   }
 
   /** Edges entering `id` (optionally only those of `relation`), in edge-list order. */
   edgesTo(id: number, relation?: Relation): GraphEdge[] {
     const all = this.#in.get(id);
-    if (all === undefined) return [];
-    const edges = [...all.values()];
-    return relation === undefined ? edges : edges.filter((edge) => edge.relation === relation);
+    const edges: GraphEdge[] = [];
+    if (all === undefined) return edges;
+    for (const edge of all.values())
+      if (relation === undefined || edge.relation === relation) edges.push(edge);
+    return edges;
   }
 
   /** Targets of `id --relation--> *`, in edge-list order. */
   targets(id: number, relation: Relation): number[] {
-    return this.edgesFrom(id, relation).map((edge) => edge.to);
+    const out: number[] = [];
+    const all = this.#out.get(id);
+    if (all !== undefined)
+      for (const edge of all.values()) if (edge.relation === relation) out.push(edge.to);
+    return out;
   }
 
   /** Sources of `* --relation--> id`, in edge-list order. */
   sources(id: number, relation: Relation): number[] {
-    return this.edgesTo(id, relation).map((edge) => edge.from);
+    const out: number[] = [];
+    const all = this.#in.get(id);
+    if (all !== undefined)
+      for (const edge of all.values()) if (edge.relation === relation) out.push(edge.from);
+    return out;
   }
 
   /** The grab record of object `id` (set by GRAB, cleared by PUTBACK/PUTIN/PUTOBJBACK/DROP/RELEASE). */
@@ -323,8 +393,26 @@ export class EnvironmentGraph {
 
   /** Sets (or with `undefined`, clears) the grab record of object `id`. */
   setGrabRecord(id: number, record: GrabRecord | undefined): void {
-    if (record === undefined) this.#grabRecords.delete(id);
-    else this.#grabRecords.set(id, record);
+    if (record === undefined) {
+      if (this.#grabRecords.delete(id)) this.#version += 1;
+    } else {
+      this.#grabRecords.set(id, record);
+      this.#version += 1;
+    }
+  }
+
+  /**
+   * The edges of this graph that `other` lacks, in this graph's edge-list order. Fast when `other`
+   * is an ancestor or descendant copy (see {@link EnvironmentGraph.clone}): per-node edge maps the
+   * two still share are skipped without looking at their edges.
+   */
+  edgesNotIn(other: EnvironmentGraph): GraphEdge[] {
+    const out: StoredEdge[] = [];
+    for (const [id, edges] of this.#out) {
+      if (other.#out.get(id) === edges) continue;
+      for (const [key, edge] of edges) if (other.#out.get(id)?.has(key) !== true) out.push(edge);
+    }
+    return out.sort((a, b) => a.seq - b.seq);
   }
 
   /** Ids of nodes whose `category` is `Rooms` (§2.1), in insertion order. */
@@ -339,10 +427,6 @@ export class EnvironmentGraph {
     for (const node of this.#nodes.values()) if (node.className === 'character') return node.id;
     return undefined;
   }
-}
-
-function sameEdge(a: EdgeJson, b: EdgeJson): boolean {
-  return a.from_id === b.from_id && a.relation_type === b.relation_type && a.to_id === b.to_id;
 }
 
 function jsonKey(edge: EdgeJson): string {
@@ -360,30 +444,64 @@ function jsonKey(edge: EdgeJson): string {
  * are skipped, as with Python's `for e in list` while removing. Effect: every (container CLOSE obj) +
  * (obj INSIDE container) pair, and every INSIDE 2-cycle, is deleted together.
  *
- * Returns a new array; the input is not modified. A multiset of keys avoids scanning the list when `f` is absent.
+ * Returns a new array; the input is not modified. O(E log E): the live list is simulated with a Fenwick tree.
  */
 export function removeDuplicateEdges(edges: readonly EdgeJson[]): EdgeJson[] {
-  const list = [...edges];
-  const counts = new Map<string, number>();
-  for (const edge of list) counts.set(jsonKey(edge), (counts.get(jsonKey(edge)) ?? 0) + 1);
-  const removeFirst = (target: EdgeJson): void => {
-    const index = list.findIndex((edge) => sameEdge(edge, target));
-    if (index < 0) return;
-    list.splice(index, 1);
-    const key = jsonKey(target);
-    counts.set(key, (counts.get(key) ?? 1) - 1);
+  // The live list is simulated on the original array: `alive` flags with a Fenwick tree of alive
+  // counts give "the element at live index i" in O(log n), and each key keeps the original
+  // positions of its copies, so "remove the first element equal to x" is the first alive one.
+  const n = edges.length;
+  const alive = new Uint8Array(n).fill(1);
+  const tree = new Int32Array(n + 1);
+  for (let i = 1; i <= n; i += 1) {
+    tree[i] = (tree[i] ?? 0) + 1;
+    const parent = i + (i & -i);
+    if (parent <= n) tree[parent] = (tree[parent] ?? 0) + (tree[i] ?? 0);
+  }
+  let aliveCount = n;
+  let highBit = 1;
+  while (highBit * 2 <= n) highBit *= 2;
+  /** Original position of the element at live index `k` (0-based). */
+  const kth = (k: number): number => {
+    let position = 0;
+    let remaining = k + 1;
+    for (let step = highBit; step > 0; step >>= 1) {
+      const next = position + step;
+      if (next <= n && (tree[next] ?? 0) < remaining) {
+        position = next;
+        remaining -= tree[next] ?? 0;
+      }
+    }
+    return position; // 1-based position + 1 → 0-based index = position
   };
-  for (let index = 0; index < list.length; index += 1) {
-    const edge = list[index];
-    if (edge === undefined) break;
-    const reverse: EdgeJson = { from_id: edge.to_id, relation_type: 'INSIDE', to_id: edge.from_id };
-    if ((counts.get(jsonKey(reverse)) ?? 0) <= 0) continue;
-    if (sameEdge(reverse, edge)) {
-      removeFirst(edge);
+  const positions = new Map<string, number[]>();
+  edges.forEach((edge, index) => {
+    const key = jsonKey(edge);
+    const list = positions.get(key);
+    if (list === undefined) positions.set(key, [index]);
+    else list.push(index);
+  });
+  const removeFirst = (key: string): void => {
+    const list = positions.get(key);
+    const index = list?.shift();
+    if (index === undefined) return;
+    alive[index] = 0;
+    aliveCount -= 1;
+    for (let i = index + 1; i <= n; i += i & -i) tree[i] = (tree[i] ?? 0) - 1;
+  };
+  for (let cursor = 0; cursor < aliveCount; cursor += 1) {
+    const edge = edges[kth(cursor)] as EdgeJson;
+    const reverseKey = `${edge.to_id}|INSIDE|${edge.from_id}`;
+    if ((positions.get(reverseKey)?.length ?? 0) === 0) continue;
+    const key = jsonKey(edge);
+    if (key === reverseKey) {
+      removeFirst(key);
     } else {
-      removeFirst(reverse);
-      removeFirst(edge);
+      removeFirst(reverseKey);
+      removeFirst(key);
     }
   }
-  return list;
+  const out: EdgeJson[] = [];
+  for (let i = 0; i < n; i += 1) if (alive[i] === 1) out.push(edges[i] as EdgeJson);
+  return out;
 }

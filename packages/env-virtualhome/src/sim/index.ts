@@ -4,6 +4,8 @@ export {
   executeScriptLine,
   pythonSetOrder,
   roomOf,
+  type VisibleNodesOptions,
+  visibleAmong,
   visibleNodes,
 } from './executor';
 export {
