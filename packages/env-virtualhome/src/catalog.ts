@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '@spa/core';
 import { renderSpaAction } from './actions';
 import { buildDatasetInitGraph, loadExactInitialGraph, type SceneGraph } from './data';
 import type { RevisedGraph } from './goal';
+import { loadReconstructedInitialGraph } from './reconstruct';
 import { parseScriptLine } from './sim/script';
 import { loadVirtualhomeTasks, type VirtualhomeTask } from './tasks';
 import {
@@ -76,12 +77,16 @@ export function renderGoldProgram(lines: readonly string[]): string[] {
   });
 }
 
-function testSpec(task: VirtualhomeTask, initialGraph: () => SceneGraph): VirtualhomeTaskSpec {
+function testSpec(
+  task: VirtualhomeTask,
+  tag: VirtualhomeGraphTag,
+  initialGraph: () => SceneGraph,
+): VirtualhomeTaskSpec {
   const { record } = task;
   return Object.freeze({
     taskId: task.taskKey,
     split: task.split,
-    tag: 'exact' as const,
+    tag,
     title: record.task,
     description: record.description,
     goal: record.revised_graph,
@@ -149,7 +154,17 @@ export function listVirtualhomeTaskSpecs(
     } else {
       for (const task of loadVirtualhomeTasks(split)) {
         if (task.tag === 'exact') {
-          specs.push(testSpec(task, () => loadExactInitialGraph(task.taskKey) as SceneGraph));
+          specs.push(
+            testSpec(task, 'exact', () => loadExactInitialGraph(task.taskKey) as SceneGraph),
+          );
+        } else if (task.tag === 'reconstructed') {
+          specs.push(
+            testSpec(
+              task,
+              'reconstructed',
+              () => loadReconstructedInitialGraph(task.taskKey) as SceneGraph,
+            ),
+          );
         }
       }
     }

@@ -96,19 +96,25 @@ describe('createVirtualhomeEnv', () => {
   it('walks the pool in seeded cycles and rejects unknown task ids', async () => {
     const env = createVirtualhomeEnv({ seed: 9 });
     const ids = env.tasks?.taskIds('new_unseen_test') ?? [];
-    expect(ids.length).toBeGreaterThanOrEqual(30);
-    const seen = new Set<string>();
-    await env.reset({ seed: 9 });
-    for (let i = 0; i < ids.length - 1; i++) seen.add((await env.reset()).info.taskId);
-    seen.add((await env.reset({ seed: 9 })).info.taskId);
-    expect(seen.size).toBeGreaterThan(1);
+    // 30 exact + the reconstructed ones (README table).
+    expect(ids.length).toBe(230);
+    const sequence = async () => {
+      const out = [(await env.reset({ seed: 9 })).info.taskId];
+      for (let i = 0; i < 5; i++) out.push((await env.reset()).info.taskId);
+      return out;
+    };
+    const first = await sequence();
+    expect(new Set(first).size).toBeGreaterThan(1);
+    expect(await sequence()).toEqual(first);
     await expect(env.reset({ taskId: 'new_unseen_test:9999' })).rejects.toSatisfy((error) =>
       UnknownTaskError.isInstance(error),
     );
     expect(() => createVirtualhomeEnv({ split: 'test' as never })).toThrow(/options.split/);
     expect(() => createVirtualhomeEnv({ maxEpisodeSteps: -1 })).toThrow(/maxEpisodeSteps/);
     expect(() => createVirtualhomeEnv({ tags: ['guessed' as never] })).toThrow(/options.tags\[0\]/);
-  });
+    const exactOnly = createVirtualhomeEnv({ tags: ['exact'] });
+    expect(exactOnly.tasks?.taskIds('new_unseen_test')).toHaveLength(30);
+  }, 30_000);
 
   it('plays a training task from its dataset graph; the expert wins via collectEpisode', async () => {
     const env = createVirtualhomeEnv({ split: 'train' });

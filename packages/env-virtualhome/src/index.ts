@@ -1,7 +1,8 @@
 /**
- * `@spa/env-virtualhome` (in progress): VirtualHome's evolving-graph simulator and SPA-RL's
- * VirtualHome tasks. Implemented so far: the simulator core (`sim/`), the packaged data and the
- * task records. The text layer and the `TextEnv` are not implemented yet.
+ * `@spa/env-virtualhome`: SPA-RL's VirtualHome benchmark. VirtualHome's evolving-graph simulator
+ * (`sim/`), SPA-RL's text layer (`VirtualhomeWorld`), the SPA/EVU test tasks (exact and
+ * reconstructed initial graphs), a training split from the dataset programs, expert
+ * demonstrations and `createVirtualhomeEnv`, a `TextEnv` of `@spa/core`.
  *
  * @packageDocumentation
  */
@@ -11,6 +12,7 @@ export * from './data';
 export * from './demonstrations';
 export * from './env';
 export * from './goal';
+export * from './reconstruct';
 export * from './sim/index';
 export * from './tasks';
 export * from './train-split';

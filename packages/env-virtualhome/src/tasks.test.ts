@@ -9,10 +9,10 @@ function actionText(line: string): string | undefined {
 }
 
 describe('VirtualHome test tasks', () => {
-  it('counts 247 per split, 25 + 30 exact', () => {
+  it('counts 247 per split: 25 + 30 exact, 205 + 200 reconstructed', () => {
     expect(countVirtualhomeTasks()).toEqual({
-      new_seen_test: { total: 247, exact: 25, 'pending-reconstruction': 222 },
-      new_unseen_test: { total: 247, exact: 30, 'pending-reconstruction': 217 },
+      new_seen_test: { total: 247, exact: 25, reconstructed: 205, unavailable: 17 },
+      new_unseen_test: { total: 247, exact: 30, reconstructed: 200, unavailable: 17 },
     });
   });
 

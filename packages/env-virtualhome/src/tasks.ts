@@ -6,6 +6,7 @@ import {
   VirtualhomeDataError,
   type VirtualhomeSplit,
 } from './data';
+import { readPackageJson } from './data-files';
 import type { RevisedGraph } from './goal';
 
 /**
@@ -33,8 +34,12 @@ export interface VirtualhomeTaskRecord {
   readonly object_id_dict: Readonly<Record<string, number>>;
 }
 
-/** How a task's initial graph is known: exactly (55 tasks) or not yet rebuilt. */
-export type VirtualhomeTaskTag = 'exact' | 'pending-reconstruction';
+/**
+ * How a task's initial graph is known: `exact` (55 tasks: the dataset file it was made from),
+ * `reconstructed` (rebuilt from its base scene and validated by replaying the gold program; see
+ * `reconstructInitialGraph`), or `unavailable` (neither; the task cannot be played).
+ */
+export type VirtualhomeTaskTag = 'exact' | 'reconstructed' | 'unavailable';
 
 /** A test task: its record, where it comes from, and whether its initial graph is known. */
 export interface VirtualhomeTask {
@@ -72,6 +77,18 @@ export function virtualhomeTaskKey(split: VirtualhomeSplit, line: number): strin
 
 const tasksCache = new Map<VirtualhomeSplit, readonly VirtualhomeTask[]>();
 
+/** The task keys listed in `data/reconstructed-tasks.json` (written by `scripts/build-reconstructed.ts`). */
+function loadReconstructedKeys(): ReadonlySet<string> {
+  const value = readPackageJson('reconstructed-tasks.json');
+  if (!Array.isArray(value) || !value.every((key) => typeof key === 'string')) {
+    throw new VirtualhomeDataError({
+      source: 'data/reconstructed-tasks.json',
+      reason: 'expected an array of task keys',
+    });
+  }
+  return new Set(value as string[]);
+}
+
 /**
  * The 247 test tasks of a split in file order, typed and tagged.
  *
@@ -83,6 +100,7 @@ export function loadVirtualhomeTasks(split: VirtualhomeSplit): readonly Virtualh
   const cached = tasksCache.get(split);
   if (cached !== undefined) return cached;
   const exact = loadExactInitialGraphIndex();
+  const reconstructed = loadReconstructedKeys();
   const source = `data/tasks/${split}.jsonl.br`;
   const tasks = loadTaskRecords(split).map(({ line, record }) => {
     const fail = (reason: string): never => {
@@ -133,7 +151,11 @@ export function loadVirtualhomeTasks(split: VirtualhomeSplit): readonly Virtualh
       taskKey,
       split,
       line,
-      tag: exact.has(taskKey) ? ('exact' as const) : ('pending-reconstruction' as const),
+      tag: exact.has(taskKey)
+        ? ('exact' as const)
+        : reconstructed.has(taskKey)
+          ? ('reconstructed' as const)
+          : ('unavailable' as const),
       record: record as unknown as VirtualhomeTaskRecord,
     });
   });
@@ -166,7 +188,7 @@ export function countVirtualhomeTasks(): Readonly<
 > {
   const result = {} as Record<VirtualhomeSplit, Record<VirtualhomeTaskTag | 'total', number>>;
   for (const split of VIRTUALHOME_SPLITS) {
-    const counts = { total: 0, exact: 0, 'pending-reconstruction': 0 };
+    const counts = { total: 0, exact: 0, reconstructed: 0, unavailable: 0 };
     for (const task of loadVirtualhomeTasks(split)) {
       counts.total += 1;
       counts[task.tag] += 1;
