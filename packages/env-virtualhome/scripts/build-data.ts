@@ -46,6 +46,7 @@ import {
   type GraphDiff as PackagedGraphDiff,
   type SceneGraph,
 } from '../src/data';
+import { NODE_JSON_KEYS } from '../src/sim/graph';
 
 type Node = Record<string, unknown> & { id: number };
 type EdgeObject = { from_id: number; relation_type: string; to_id: number };
@@ -60,15 +61,6 @@ interface GraphDiff {
   edges: EdgeOp[];
 }
 
-const NODE_KEYS = [
-  'id',
-  'class_name',
-  'category',
-  'properties',
-  'states',
-  'prefab_name',
-  'bounding_box',
-] as const;
 const SPLITS = ['new_seen_test', 'new_unseen_test'] as const;
 const PROGRAM_DIR = 'programs_processed_precond_nograb_morepreconds';
 const BATCH = 'TrimmedTestScene1_graph/results_intentions_march-13-18';
@@ -93,14 +85,15 @@ function diffGraph(
   const addedNodes: Node[] = [];
   for (const node of target.nodes) {
     const keys = Object.keys(node);
-    if (!sameJson(keys, NODE_KEYS)) throw new Error(`${where}: node ${node.id} has keys ${keys}`);
+    if (!sameJson(keys, NODE_JSON_KEYS))
+      throw new Error(`${where}: node ${node.id} has keys ${keys}`);
     const baseNode = baseNodes.get(node.id);
     if (baseNode === undefined) {
       addedNodes.push(node);
       continue;
     }
     const fields: Record<string, unknown> = {};
-    for (const key of NODE_KEYS) {
+    for (const key of NODE_JSON_KEYS) {
       if (!sameJson(node[key], baseNode[key])) fields[key] = node[key];
     }
     if (Object.keys(fields).length > 0) changedNodes.push({ id: node.id, fields });

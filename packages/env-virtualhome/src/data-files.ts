@@ -1,8 +1,30 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DataFileError, SpaError, type SpaErrorOptions } from '@spa/core';
 import { findPackageRoot } from '@spa/core/node';
-import { VirtualhomeDataError } from './data';
+
+const marker = 'spa.error.virtualhome-data';
+const symbol = Symbol.for(marker);
+
+/**
+ * Bundled VirtualHome data could not be read: a missing or corrupt file, or a malformed record.
+ *
+ * @remarks
+ * The message reads `source[:line]: reason`; `line` is the 1-based line of a JSON Lines file.
+ */
+export class VirtualhomeDataError extends DataFileError {
+  protected readonly [symbol] = true;
+
+  constructor(options: { source: string; reason: string; line?: number } & SpaErrorOptions) {
+    super(options, 'VirtualhomeDataError');
+  }
+
+  /** True when `error` is a {@link VirtualhomeDataError} from any copy of this package. */
+  static override isInstance(error: unknown): error is VirtualhomeDataError {
+    return SpaError.hasMarker(error, marker);
+  }
+}
 
 const PACKAGE_NAME = '@spa/env-virtualhome';
 

@@ -1,32 +1,11 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync } from 'node:zlib';
-import { DataFileError, InvalidArgumentError, SpaError, type SpaErrorOptions } from '@spa/core';
-import { findPackageRoot } from '@spa/core/node';
-import type { EdgeJson, GraphJson, NodeJson } from './sim/graph';
+import { InvalidArgumentError } from '@spa/core';
+import { packageDataPath, VirtualhomeDataError } from './data-files';
 
-const marker = 'spa.error.virtualhome-data';
-const symbol = Symbol.for(marker);
+export { VirtualhomeDataError } from './data-files';
 
-/**
- * Bundled VirtualHome data could not be read: a missing or corrupt file, or a malformed record.
- *
- * @remarks
- * The message reads `source[:line]: reason`; `line` is the 1-based line of a JSON Lines file.
- */
-export class VirtualhomeDataError extends DataFileError {
-  protected readonly [symbol] = true;
-
-  constructor(options: { source: string; reason: string; line?: number } & SpaErrorOptions) {
-    super(options, 'VirtualhomeDataError');
-  }
-
-  /** True when `error` is a {@link VirtualhomeDataError} from any copy of this package. */
-  static override isInstance(error: unknown): error is VirtualhomeDataError {
-    return SpaError.hasMarker(error, marker);
-  }
-}
+import { type EdgeJson, type GraphJson, NODE_JSON_KEYS, type NodeJson } from './sim/graph';
 
 /** A scene-graph node as stored in VirtualHome JSON (research note §2.1); the simulator's type. */
 export type SceneGraphNode = NodeJson;
@@ -70,16 +49,6 @@ export interface GraphDiff {
   readonly addedNodes: readonly SceneGraphNode[];
   readonly edges: readonly EdgeOp[];
 }
-
-const NODE_KEYS = [
-  'id',
-  'class_name',
-  'category',
-  'properties',
-  'states',
-  'prefab_name',
-  'bounding_box',
-] as const;
 
 const edgeKey = (from: number, relation: string, to: number): string => `${from} ${relation} ${to}`;
 
@@ -182,7 +151,8 @@ export function applyGraphDiff(
     const fields = changed.get(baseNode.id) ?? {};
     const source = baseNode as unknown as Record<string, unknown>;
     const node: Record<string, unknown> = {};
-    for (const key of NODE_KEYS) node[key] = key in fields ? fields[key] : (source[key] ?? null);
+    for (const key of NODE_JSON_KEYS)
+      node[key] = key in fields ? fields[key] : (source[key] ?? null);
     nodes.push(node as unknown as SceneGraphNode);
   }
   nodes.push(...diff.addedNodes);
@@ -224,18 +194,7 @@ export interface ExactInitialGraphEntry {
   readonly files: readonly string[];
 }
 
-const PACKAGE_NAME = '@spa/env-virtualhome';
-
-function dataFile(relative: string): string {
-  const root = findPackageRoot({ packageName: PACKAGE_NAME, from: import.meta.url });
-  if (root === undefined) {
-    throw new VirtualhomeDataError({
-      source: fileURLToPath(import.meta.url),
-      reason: `cannot find the ${PACKAGE_NAME} package folder (with its data/) above this module`,
-    });
-  }
-  return path.join(root, 'data', relative);
-}
+const dataFile = packageDataPath;
 
 function readText(relative: string): { file: string; text: string } {
   const file = dataFile(relative);

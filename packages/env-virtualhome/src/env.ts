@@ -277,7 +277,8 @@ export function createVirtualhomeEnv(
         });
       }
       const world = worldFor(spec);
-      world.reset(createRng(episodeSeed).fork(spec.taskId));
+      const streamSeed = episodeSeed;
+      world.reset(() => createRng(streamSeed).fork(spec.taskId));
       const prompt = virtualhomeTaskPrompt(spec.title, spec.description);
       current = { world, spec, prompt };
       return {

@@ -1,5 +1,11 @@
 import { InvalidArgumentError } from '@spa/core';
-import { type EnvironmentGraph, type GraphNode, isRelation, type Relation } from './sim/graph';
+import {
+  type EnvironmentGraph,
+  type GraphNode,
+  isRelation,
+  NODE_JSON_KEYS,
+  type Relation,
+} from './sim/graph';
 
 /** An edge as stored in a goal: `{from_id, relation_type, to_id}`. */
 export interface GoalEdge {
@@ -23,16 +29,8 @@ export interface RevisedGraph {
   readonly revised_add_edges: readonly GoalEdge[];
 }
 
-/** The node keys of a graph JSON node; goal nodes may only use these. */
-const NODE_FIELDS = [
-  'id',
-  'class_name',
-  'category',
-  'properties',
-  'states',
-  'prefab_name',
-  'bounding_box',
-] as const;
+/** Goal nodes may only use the keys of a graph JSON node. */
+const NODE_FIELDS = NODE_JSON_KEYS;
 type NodeField = (typeof NODE_FIELDS)[number];
 
 function nodeField(node: GraphNode, key: NodeField): unknown {

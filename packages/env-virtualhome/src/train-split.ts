@@ -10,10 +10,6 @@
  * lists per exclusion level are written by `scripts/build-train-split.ts`; the filters that need
  * the simulator run here, at load time, so they follow the simulator as it is.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findPackageRoot } from '@spa/core/node';
 import { renderSpaAction } from './actions';
 import {
   buildDatasetInitGraph,
@@ -21,6 +17,7 @@ import {
   loadDatasetPrograms,
   VirtualhomeDataError,
 } from './data';
+import { packageDataPath, readPackageJson } from './data-files';
 import { compileGoal, computeRevisedGraph, type RevisedGraph } from './goal';
 import {
   EnvironmentGraph,
@@ -129,7 +126,6 @@ export interface DatasetProgramParts {
   readonly script: readonly string[];
 }
 
-const PACKAGE_NAME = '@spa/env-virtualhome';
 const SPLIT_FILE = 'train-split.json';
 const PROGRAM_FOLDER = 'executable_programs/TrimmedTestScene1_graph/results_intentions_march-13-18';
 
@@ -233,37 +229,12 @@ export function parseTrainSplit(value: unknown, source: string): VirtualhomeTrai
   };
 }
 
-/** A file under the package's `data/` folder (located as `src/data.ts` does). */
-function dataFile(relative: string): string {
-  const root = findPackageRoot({ packageName: PACKAGE_NAME, from: import.meta.url });
-  if (root === undefined) {
-    throw new VirtualhomeDataError({
-      source: fileURLToPath(import.meta.url),
-      reason: `cannot find the ${PACKAGE_NAME} package folder (with its data/) above this module`,
-    });
-  }
-  return path.join(root, 'data', relative);
-}
-
 let splitCache: VirtualhomeTrainSplitFile | undefined;
 
 /** Reads and checks `data/train-split.json` from the package folder (cached). */
 export function loadTrainSplitFile(): VirtualhomeTrainSplitFile {
   if (splitCache !== undefined) return splitCache;
-  const file = dataFile(SPLIT_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new VirtualhomeDataError({ source: file, reason: 'cannot read the file', cause: error });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new VirtualhomeDataError({ source: file, reason: 'not valid JSON', cause: error });
-  }
-  splitCache = parseTrainSplit(value, file);
+  splitCache = parseTrainSplit(readPackageJson(SPLIT_FILE), packageDataPath(SPLIT_FILE));
   return splitCache;
 }
 

@@ -120,7 +120,8 @@ export class VirtualhomeWorld {
   /** Ids of each class, in node order (classes never change; nodes are never added or removed). */
   readonly #byClass = new Map<string, number[]>();
   readonly #position = new Map<number, number>();
-  #rng: Rng;
+  #rng: Rng | undefined;
+  #makeRng: () => Rng;
   #graph: EnvironmentGraph;
   /** Whether `#graph` is this episode's own copy (copied from the initial graph on the first executed line). */
   #owned = false;
@@ -155,14 +156,21 @@ export class VirtualhomeWorld {
     }
     this.#goal = isCompiled(options.goal) ? options.goal : compileGoal(options.goal);
     this.#objectIdDict = { ...(options.objectIdDict ?? {}) };
-    this.#rng = options.rng ?? createRng(0);
+    const initialRng = options.rng;
+    this.#makeRng = () => initialRng ?? createRng(0);
     this.#graph = this.#initial;
     this.reset();
   }
 
-  /** Back to the initial graph with the task's bindings; optionally a new random stream. */
-  reset(rng?: Rng): void {
-    if (rng !== undefined) this.#rng = rng;
+  /**
+   * Back to the initial graph with the task's bindings; optionally a new random stream, or a
+   * function making one (called only if the episode needs a random pick).
+   */
+  reset(rng?: Rng | (() => Rng)): void {
+    if (rng !== undefined) {
+      this.#rng = undefined;
+      this.#makeRng = typeof rng === 'function' ? rng : () => rng;
+    }
     this.#graph = this.#initial;
     this.#owned = false;
     this.#executed = [];
@@ -299,6 +307,11 @@ export class VirtualhomeWorld {
     this.#graph = graph;
   }
 
+  #random(): Rng {
+    this.#rng ??= this.#makeRng();
+    return this.#rng;
+  }
+
   /** Class of node `id` (nodes never disappear). */
   #className(id: number): string {
     return this.#graph.getNode(id)?.className ?? '';
@@ -348,18 +361,19 @@ export class VirtualhomeWorld {
     if (verb === undefined || name === undefined) {
       throw new SpaCrash(`cannot extract the object of ${JSON.stringify(program)}`);
     }
-    const near = this.#nearby([name]);
     const candidates = this.#byClass.get(name) ?? [];
     const missing = `${name} isn't available in the environment.`;
+    // The nearby map only matters for a name not bound yet (computed lazily; it has no side effects).
+    const resolve = () => this.#bound.get(name) ?? this.#nearby([name]).get(name);
     let id: number | undefined;
     if (verb !== 'FIND' && verb !== 'WALK') {
-      id = this.#bound.get(name) ?? near.get(name);
+      id = resolve();
       if (id === undefined && candidates.length === 0) return missing;
     } else {
       if (candidates.length === 0) return missing;
-      id = this.#bound.get(name) ?? near.get(name);
+      id = resolve();
     }
-    id ??= this.#rng.choice(candidates);
+    id ??= this.#random().choice(candidates);
     this.#bound.set(name, id);
     this.#lastObjectId = id;
     return program.replace(DIGITS, String(id));
@@ -381,13 +395,13 @@ export class VirtualhomeWorld {
     const held = (this.#byClass.get(a) ?? []).filter((id) => heldIds.has(id));
     const near = this.#nearby([a, b]);
     if (held.length === 0) return `${a} not in hand. Robot agent should hold ${a} firstly.`;
-    const id1 = this.#rng.choice(held);
+    const id1 = this.#random().choice(held);
     this.#bound.set(a, id1);
     const targets = this.#byClass.get(b) ?? [];
     if (targets.length === 0) return `${b} isn't available in the environment.`;
     let id2 = this.#bound.get(b);
     if (id2 === undefined) {
-      id2 = near.get(b) ?? this.#rng.choice(targets);
+      id2 = near.get(b) ?? this.#random().choice(targets);
       this.#bound.set(b, id2);
     }
     if (id1 === id2) return `${a} can't be put or pour into itself.`;

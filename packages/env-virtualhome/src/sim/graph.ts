@@ -15,6 +15,17 @@ export const RELATIONS = [
 /** One relation type, e.g. `INSIDE`. */
 export type Relation = (typeof RELATIONS)[number];
 
+/** The keys of a graph JSON node, in the dataset files' order (research notes §2.1). */
+export const NODE_JSON_KEYS = [
+  'id',
+  'class_name',
+  'category',
+  'properties',
+  'states',
+  'prefab_name',
+  'bounding_box',
+] as const;
+
 /** A node as it appears in a VirtualHome graph JSON file (research notes §2.1). */
 export interface NodeJson {
   readonly id: number;
@@ -132,6 +143,8 @@ export class EnvironmentGraph {
   /** INSIDE edges only, in edge-list order (visibility reads them every step); copy on write. */
   #inside: Map<string, StoredEdge>;
   #insideOwned = true;
+  /** Whether the top-level maps (`#nodes`, `#out`, `#in`, grab records) are this graph's own. */
+  #topOwned = true;
   #edgeCount: number;
   #version = 0;
 
@@ -232,22 +245,24 @@ export class EnvironmentGraph {
   }
 
   /**
-   * An independent copy. Cheap: the per-node edge maps are shared and copied on the first write
-   * by either graph, so a copy costs O(nodes), not O(edges).
+   * An independent copy in O(1): every map is shared and copied on the first write by either
+   * graph (the top-level maps once, each per-node edge map when that node's edges change).
    */
   clone(): EnvironmentGraph {
     this.#ownedOut.clear();
     this.#ownedIn.clear();
     this.#insideOwned = false;
+    this.#topOwned = false;
     const copy = new EnvironmentGraph(
-      new Map(this.#nodes),
-      new Map(this.#out),
-      new Map(this.#in),
-      new Map(this.#grabRecords),
+      this.#nodes,
+      this.#out,
+      this.#in,
+      this.#grabRecords,
       this.#inside,
       this.#edgeCount,
     );
     copy.#insideOwned = false;
+    copy.#topOwned = false;
     return copy;
   }
 
@@ -279,8 +294,19 @@ export class EnvironmentGraph {
     return all.values();
   }
 
+  /** Copies the shared top-level maps before the first write after a clone. */
+  #ownTop(): void {
+    if (this.#topOwned) return;
+    this.#nodes = new Map(this.#nodes);
+    this.#out = new Map(this.#out);
+    this.#in = new Map(this.#in);
+    this.#grabRecords = new Map(this.#grabRecords);
+    this.#topOwned = true;
+  }
+
   /** Adds or replaces a node (by id). */
   setNode(node: GraphNode): void {
+    this.#ownTop();
     this.#nodes.set(node.id, node);
     this.#version += 1;
   }
@@ -296,6 +322,7 @@ export class EnvironmentGraph {
   }
 
   #writableOut(id: number): Map<string, StoredEdge> {
+    this.#ownTop();
     const shared = this.#out.get(id);
     if (this.#ownedOut.has(id) && shared !== undefined) return shared;
     const own = new Map(shared);
@@ -305,6 +332,7 @@ export class EnvironmentGraph {
   }
 
   #writableIn(id: number): Map<string, StoredEdge> {
+    this.#ownTop();
     const shared = this.#in.get(id);
     if (this.#ownedIn.has(id) && shared !== undefined) return shared;
     const own = new Map(shared);
@@ -394,8 +422,12 @@ export class EnvironmentGraph {
   /** Sets (or with `undefined`, clears) the grab record of object `id`. */
   setGrabRecord(id: number, record: GrabRecord | undefined): void {
     if (record === undefined) {
-      if (this.#grabRecords.delete(id)) this.#version += 1;
+      if (!this.#grabRecords.has(id)) return;
+      this.#ownTop();
+      this.#grabRecords.delete(id);
+      this.#version += 1;
     } else {
+      this.#ownTop();
       this.#grabRecords.set(id, record);
       this.#version += 1;
     }

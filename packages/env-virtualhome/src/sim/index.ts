@@ -17,6 +17,7 @@ export {
   type GraphJson,
   type GraphNode,
   isRelation,
+  NODE_JSON_KEYS,
   type NodeJson,
   RELATIONS,
   type Relation,
