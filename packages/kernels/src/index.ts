@@ -1,1 +1,17 @@
-export {};
+/**
+ * `@spa/kernels`: advantage, GAE, return and SPA-reward kernels over row-major (dense or ragged)
+ * Float32Arrays, with a backend runner. The root exports the `js` reference backend; gpu.js
+ * backends live in `@spa/kernels/gpu`.
+ *
+ * @packageDocumentation
+ */
+export { KernelBackendUnavailableError, KernelInputError } from './errors';
+export { jsBackend } from './js';
+export { type ResolvedLayout, resolveLayout } from './layout';
+export {
+  createKernelRunner,
+  type FallbackEvent,
+  type KernelRunner,
+  type KernelRunnerOptions,
+} from './runner';
+export * from './types';

@@ -1,0 +1,441 @@
+import { KernelBackendUnavailableError } from '../errors';
+import {
+  normalizeStats,
+  type PreparedGae,
+  type PreparedReturns,
+  prepareGae,
+  prepareReturns,
+  prepareSpa,
+  spaOutputSize,
+} from '../js';
+import type { ResolvedLayout } from '../layout';
+import type { GaeOutput, KernelBackend, KernelName, KernelTable } from '../types';
+import {
+  errorMessage,
+  type GpuJsImporter,
+  type GpuJsInstance,
+  type GpuJsKernel,
+  type GpuJsModule,
+  loadGpuJs,
+} from './gpujs';
+import { MAX_INDEX, planRecurrence, type RecurrencePlan } from './plan';
+import {
+  gaeSkipSource,
+  gaeSource,
+  normalizeMaskedSource,
+  normalizeSource,
+  returnsSource,
+  spaSource,
+} from './sources';
+
+const f = Math.fround;
+
+/** Counters of a gpu.js backend, for tests and benchmarks. */
+export interface GpuJsBackendStats {
+  /** gpu.js kernels created (one per kernel variant, reused across shapes). */
+  readonly kernels: number;
+  /** Modules compiled (webasm: one per kernel variant and size signature; cached by gpu.js). */
+  readonly compiles: number;
+  /** Calls that ran on gpu.js's worker pool (webasm, async contract, ≥ 4096 cells). */
+  readonly threadedRuns: number;
+}
+
+/** A {@link KernelBackend} running on gpu.js. */
+export interface GpuJsBackend extends KernelBackend {
+  /** Counters since creation (or the last `dispose()`). */
+  stats(): GpuJsBackendStats;
+  unavailableReason(): string | undefined;
+  /** Destroys the gpu.js instance (kernels, modules, worker pool); the backend stays usable. */
+  dispose(): Promise<void>;
+}
+
+/** @internal */
+export interface GpuJsBackendConfig {
+  readonly name: string;
+  readonly mode: 'webasm' | 'webgpu';
+  readonly priority: number;
+  readonly optIn: boolean;
+  readonly minElements?: Partial<Record<KernelName, number>>;
+  /** Extra `createKernel` settings (asyncMode, poolSize). */
+  readonly kernelSettings: Readonly<Record<string, unknown>>;
+  readonly importer: GpuJsImporter;
+  /** After gpu.js loaded: undefined when the mode can run here, else why not. Never rejects. */
+  readonly probe: (module: GpuJsModule) => Promise<string | undefined>;
+}
+
+/** Loops are bounded by the data (row lengths); this only disables gpu.js's guard. */
+const LOOP_MAX = 2 ** 30;
+/** Dense layouts repeat: their plans are kept (a few). */
+const PLAN_CACHE_LIMIT = 8;
+
+type Variant =
+  | 'gae:dense'
+  | 'gae:listed'
+  | 'gaeSkip:dense'
+  | 'gaeSkip:listed'
+  | 'returns:dense'
+  | 'returns:listed'
+  | 'normalize'
+  | 'normalizeMasked'
+  | 'spa';
+
+const SOURCES: Record<Variant, () => string> = {
+  'gae:dense': () => gaeSource('dense'),
+  'gae:listed': () => gaeSource('listed'),
+  'gaeSkip:dense': () => gaeSkipSource('dense'),
+  'gaeSkip:listed': () => gaeSkipSource('listed'),
+  'returns:dense': () => returnsSource('dense'),
+  'returns:listed': () => returnsSource('listed'),
+  normalize: () => normalizeSource,
+  normalizeMasked: () => normalizeMaskedSource,
+  spa: () => spaSource,
+};
+
+function toFloats(result: unknown, length: number): Float32Array {
+  if (result instanceof Float32Array && result.length === length) return result;
+  return Float32Array.from(result as ArrayLike<number>);
+}
+
+function checkIndexRange(kernel: string, size: number): void {
+  if (size >= MAX_INDEX) {
+    throw new Error(
+      `${kernel}: gpu.js kernels index in f32, exact below 2^24 positions; got ${size} (use the js backend)`,
+    );
+  }
+}
+
+/**
+ * Creates a backend on a gpu.js mode. gpu.js is loaded on the first `isAvailable()` or kernel
+ * call, never at import.
+ *
+ * @internal
+ */
+export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
+  const { name, mode } = config;
+  let availability: Promise<{ module: GpuJsModule } | { reason: string }> | undefined;
+  let reason: string | undefined;
+  let gpu: GpuJsInstance | undefined;
+  const kernels = new Map<Variant, GpuJsKernel>();
+  const compiled = new Set<number>();
+  const plans = new Map<string, RecurrencePlan>();
+  let kernelCount = 0;
+  let compiles = 0;
+  let threadedRuns = 0;
+
+  function resolveAvailability(): Promise<{ module: GpuJsModule } | { reason: string }> {
+    availability ??= (async () => {
+      const loaded = await loadGpuJs(config.importer);
+      if ('reason' in loaded) return loaded;
+      let problem: string | undefined;
+      try {
+        problem = await config.probe(loaded.module);
+      } catch (error) {
+        problem = errorMessage(error);
+      }
+      return problem === undefined ? loaded : { reason: problem };
+    })().then((result) => {
+      reason = 'reason' in result ? result.reason : undefined;
+      return result;
+    });
+    return availability;
+  }
+
+  async function instance(): Promise<GpuJsInstance> {
+    const result = await resolveAvailability();
+    if ('reason' in result) throw new KernelBackendUnavailableError(name, result.reason);
+    gpu ??= new result.module.GPU({ mode });
+    return gpu;
+  }
+
+  async function run(variant: Variant, cells: number, args: unknown[]): Promise<unknown> {
+    const gpuInstance = await instance();
+    let kernel = kernels.get(variant);
+    if (kernel === undefined) {
+      kernel = gpuInstance.createKernel(SOURCES[variant](), {
+        ...config.kernelSettings,
+        output: [cells],
+        dynamicOutput: true,
+        dynamicArguments: true,
+        loopMaxIterations: LOOP_MAX,
+        precision: 'single',
+        tactic: 'precision',
+      });
+      kernels.set(variant, kernel);
+      kernelCount++;
+    }
+    kernel.setOutput([cells]);
+    const pending = kernel(...args);
+    // Read synchronously: a later call may switch the active module before this one settles.
+    const inner = kernel.kernel;
+    const id = inner?._active?.id;
+    if (id !== undefined && !compiled.has(id)) {
+      compiled.add(id);
+      compiles++;
+    }
+    const result = await pending;
+    const ran = kernel.kernel;
+    if (ran?._lastRunPath === 'threaded') threadedRuns++;
+    if (ran?.constructor.mode !== undefined && ran.constructor.mode !== mode) {
+      throw new Error(
+        `gpu.js ran ${variant} on ${ran.constructor.mode} instead of ${mode}${
+          ran.fallbackReason ? `: ${ran.fallbackReason}` : ''
+        }`,
+      );
+    }
+    return result;
+  }
+
+  function planFor(layout: ResolvedLayout): RecurrencePlan {
+    if (layout.numSteps === undefined) return planRecurrence(layout);
+    const key = `${layout.numRows}x${layout.numSteps}`;
+    let plan = plans.get(key);
+    if (plan === undefined) {
+      plan = planRecurrence(layout);
+      plans.set(key, plan);
+      if (plans.size > PLAN_CACHE_LIMIT) plans.delete(plans.keys().next().value as string);
+    }
+    return plan;
+  }
+
+  /** State arrays initialised with each row end's bootstrap. */
+  function rowEndStates(plan: RecurrencePlan, bootstrap: Float32Array) {
+    const stateValue = new Float32Array(plan.stateCount);
+    for (let s = 0; s < plan.stateCount; s++) {
+      if (plan.isRowEnd[s] === 1) stateValue[s] = bootstrap[plan.stateRow[s] as number] as number;
+    }
+    return stateValue;
+  }
+
+  async function gae(prepared: PreparedGae): Promise<GaeOutput> {
+    const { layout, dones, mask, zeroMask, gamma, gammaLambda } = prepared;
+    const size = layout.size;
+    const advantagesOut = new Float32Array(size);
+    const returns = new Float32Array(size);
+    if (size === 0) return { advantages: advantagesOut, returns };
+    let { rewards, values } = prepared;
+    if (zeroMask !== undefined) {
+      const maskedRewards = new Float32Array(size);
+      const maskedValues = new Float32Array(size);
+      for (let t = 0; t < size; t++) {
+        const keep = zeroMask[t] as number;
+        maskedRewards[t] = f((rewards[t] as number) * keep);
+        maskedValues[t] = f((values[t] as number) * keep);
+      }
+      rewards = maskedRewards;
+      values = maskedValues;
+    }
+    const plan = planFor(layout);
+    checkIndexRange('gae', size + plan.stateCount);
+    const stateValue = rowEndStates(plan, prepared.bootstrap);
+    const stateAdv = new Float32Array(plan.stateCount);
+    const cells = plan.cellState.length;
+    let advantages: Float32Array;
+    if (mask === undefined) {
+      if (cells > 0) {
+        const checkpoints = toFloats(
+          await run('gae:listed', cells, [
+            rewards,
+            values,
+            dones,
+            plan.cellPos,
+            plan.cellSeg,
+            plan.statePos,
+            stateValue,
+            stateAdv,
+            gamma,
+            gammaLambda,
+          ]),
+          cells,
+        );
+        for (let c = 0; c < cells; c++) {
+          const state = plan.cellState[c] as number;
+          stateAdv[state] = checkpoints[c] as number;
+          stateValue[state] = values[plan.cellPos[c] as number] as number;
+        }
+      }
+      advantages = toFloats(
+        await run('gae:dense', size, [
+          rewards,
+          values,
+          dones,
+          plan.seg,
+          plan.statePos,
+          stateValue,
+          stateAdv,
+          gamma,
+          gammaLambda,
+        ]),
+        size,
+      );
+      for (let t = 0; t < size; t++) {
+        returns[t] = f((advantages[t] as number) + (values[t] as number));
+      }
+      return { advantages, returns };
+    }
+    const stateLinked = new Float32Array(plan.stateCount).fill(1);
+    if (cells > 0) {
+      const checkpoints = (await run('gaeSkip:listed', cells, [
+        rewards,
+        values,
+        dones,
+        mask,
+        plan.cellPos,
+        plan.cellSeg,
+        plan.statePos,
+        stateValue,
+        stateAdv,
+        stateLinked,
+        gamma,
+        gammaLambda,
+      ])) as ArrayLike<ArrayLike<number>>;
+      for (let c = 0; c < cells; c++) {
+        const state = plan.cellState[c] as number;
+        const triple = checkpoints[c] as ArrayLike<number>;
+        stateValue[state] = triple[0] as number;
+        stateAdv[state] = triple[1] as number;
+        stateLinked[state] = triple[2] as number;
+      }
+    }
+    advantages = toFloats(
+      await run('gaeSkip:dense', size, [
+        rewards,
+        values,
+        dones,
+        mask,
+        plan.seg,
+        plan.statePos,
+        stateValue,
+        stateAdv,
+        stateLinked,
+        gamma,
+        gammaLambda,
+      ]),
+      size,
+    );
+    for (let t = 0; t < size; t++) {
+      returns[t] = mask[t] === 1 ? f((advantages[t] as number) + (values[t] as number)) : 0;
+    }
+    return { advantages, returns };
+  }
+
+  async function discountedReturns(prepared: PreparedReturns): Promise<Float32Array> {
+    const { layout, rewards, dones, gamma } = prepared;
+    const size = layout.size;
+    if (size === 0) return new Float32Array(0);
+    const plan = planFor(layout);
+    checkIndexRange('discountedReturns', size + plan.stateCount);
+    const stateReturn = rowEndStates(plan, prepared.bootstrap);
+    const cells = plan.cellState.length;
+    if (cells > 0) {
+      const checkpoints = toFloats(
+        await run('returns:listed', cells, [
+          rewards,
+          dones,
+          plan.cellPos,
+          plan.cellSeg,
+          plan.statePos,
+          stateReturn,
+          gamma,
+        ]),
+        cells,
+      );
+      for (let c = 0; c < cells; c++) {
+        stateReturn[plan.cellState[c] as number] = checkpoints[c] as number;
+      }
+    }
+    return toFloats(
+      await run('returns:dense', size, [
+        rewards,
+        dones,
+        plan.seg,
+        plan.statePos,
+        stateReturn,
+        gamma,
+      ]),
+      size,
+    );
+  }
+
+  const kernelTable: KernelTable = {
+    async gae(input) {
+      return gae(prepareGae(input));
+    },
+    async discountedReturns(input) {
+      return discountedReturns(prepareReturns(input));
+    },
+    async normalizeAdvantages(input) {
+      const stats = normalizeStats(input);
+      const size = stats.values.length;
+      if (stats.denominator === 0) return new Float32Array(size);
+      const result =
+        stats.mask === undefined
+          ? await run('normalize', size, [stats.values, stats.mean, stats.denominator])
+          : await run('normalizeMasked', size, [
+              stats.values,
+              stats.mask,
+              stats.mean,
+              stats.denominator,
+            ]);
+      return toFloats(result, size);
+    },
+    async spaRewards(input) {
+      const prepared = prepareSpa(input);
+      const { layout, placement } = prepared;
+      const size = layout.size;
+      const out = new Float32Array(spaOutputSize(prepared));
+      if (size === 0) return out;
+      let grounded = prepared.grounded;
+      if (prepared.lastAlwaysGrounded) {
+        grounded = Uint8Array.from(grounded);
+        for (let row = 0; row < layout.numRows; row++) {
+          const end = layout.bounds[row + 1] as number;
+          if (end > (layout.bounds[row] as number)) grounded[end - 1] = 1;
+        }
+      }
+      const rewards = toFloats(
+        await run('spa', size, [
+          prepared.contributions,
+          grounded,
+          prepared.alpha,
+          prepared.groundedTerm,
+          prepared.ungroundedTerm,
+        ]),
+        size,
+      );
+      if (placement === undefined) return rewards;
+      // Later steps win, as in spaRows: scatter in ascending step order.
+      for (let row = 0; row < layout.numRows; row++) {
+        const base = placement.layout.bounds[row] as number;
+        for (let k = layout.bounds[row] as number; k < (layout.bounds[row + 1] as number); k++) {
+          out[base + (placement.positions[k] as number)] = rewards[k] as number;
+        }
+      }
+      return out;
+    },
+  };
+
+  return {
+    name,
+    priority: config.priority,
+    ...(config.optIn ? { optIn: true } : {}),
+    ...(config.minElements === undefined ? {} : { minElements: config.minElements }),
+    async isAvailable() {
+      const result = await resolveAvailability();
+      return !('reason' in result);
+    },
+    unavailableReason: () => reason,
+    kernels: kernelTable,
+    stats: () => ({ kernels: kernelCount, compiles, threadedRuns }),
+    async dispose() {
+      const current = gpu;
+      gpu = undefined;
+      kernels.clear();
+      compiled.clear();
+      plans.clear();
+      kernelCount = 0;
+      compiles = 0;
+      threadedRuns = 0;
+      if (current !== undefined) await current.destroy();
+    },
+  };
+}

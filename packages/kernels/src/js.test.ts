@@ -1,0 +1,256 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KernelInputError } from './errors';
+import { jsBackend } from './js';
+import type { GaeInput } from './types';
+
+const js = jsBackend().kernels;
+const f32 = (values: number[]) => Float32Array.from(values);
+const bits = (array: Float32Array) =>
+  Array.from(new Uint32Array(array.buffer, array.byteOffset, array.length));
+
+async function gae(input: GaeInput) {
+  if (js.gae === undefined) throw new Error('no gae');
+  return js.gae(input);
+}
+
+describe('js backend: gae', () => {
+  it('matches the worked example (core computeGae docs) in f32', async () => {
+    const { advantages, returns } = await gae({
+      layout: { numRows: 1, numSteps: 3 },
+      rewards: f32([0, 0, 1]),
+      values: f32([0.5, 0.6, 0.7]),
+      dones: Uint8Array.from([0, 0, 1]),
+      gamma: 0.9,
+      lambda: 0.8,
+    });
+    // f32 arithmetic: within an ulp or two of the f64 values.
+    for (const [t, expected] of [0.21712, 0.246, 0.3].entries())
+      expect(advantages[t]).toBeCloseTo(expected, 6);
+    expect(returns[2]).toBe(Math.fround(Math.fround(0.3) + Math.fround(0.7)));
+  });
+
+  it('applies the f32 operation order of the contract (bit-level check on one step)', async () => {
+    const r = Math.fround(0.1);
+    const v = Math.fround(0.3);
+    const boot = Math.fround(0.7);
+    const g = Math.fround(0.99);
+    const { advantages } = await gae({
+      layout: { numRows: 1, numSteps: 1 },
+      rewards: f32([r]),
+      values: f32([v]),
+      bootstrapValues: f32([boot]),
+      gamma: 0.99,
+      lambda: 0.95,
+    });
+    const f = Math.fround;
+    expect(advantages[0]).toBe(f(f(r + f(f(g * boot) * 1)) - v));
+  });
+
+  it('dense and ragged layouts agree bit for bit; empty ragged rows are fine', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        async (numRows, numSteps, seed) => {
+          let state = seed;
+          const rand = () => {
+            state = (state * 1103515245 + 12345) & 0x7fffffff;
+            return state / 0x7fffffff;
+          };
+          const size = numRows * numSteps;
+          const rewards = Float32Array.from({ length: size }, () => rand() * 2 - 1);
+          const values = Float32Array.from({ length: size }, () => rand());
+          const dones = Uint8Array.from({ length: size }, () => (rand() < 0.1 ? 1 : 0));
+          const base = { rewards, values, dones, gamma: 0.97, lambda: 0.9 };
+          const dense = await gae({ ...base, layout: { numRows, numSteps } });
+          const offsets = Int32Array.from({ length: numRows + 1 }, (_, row) => row * numSteps);
+          const ragged = await gae({ ...base, layout: { offsets } });
+          expect(bits(ragged.advantages)).toEqual(bits(dense.advantages));
+          expect(bits(ragged.returns)).toEqual(bits(dense.returns));
+        },
+      ),
+      { numRuns: 50, seed: 7 },
+    );
+    const withEmpty = await gae({
+      layout: { offsets: [0, 2, 2, 3] },
+      rewards: f32([1, 0, 1]),
+      values: f32([0, 0, 0]),
+      gamma: 0.5,
+      lambda: 1,
+    });
+    expect(Array.from(withEmpty.advantages)).toEqual([1, 0, 1]);
+  });
+
+  it('an all-ones mask changes nothing in either mode; skip makes masked positions transparent', async () => {
+    const base = {
+      layout: { numRows: 2, numSteps: 4 },
+      rewards: f32([0.1, 0.2, 0.3, 0.4, 1, 0, 0, 1]),
+      values: f32([0.5, 0.4, 0.3, 0.2, 0.1, 0.2, 0.3, 0.4]),
+      dones: Uint8Array.from([0, 0, 0, 1, 0, 0, 0, 0]),
+      gamma: 0.9,
+      lambda: 0.8,
+    };
+    const plain = await gae(base);
+    const ones = new Uint8Array(8).fill(1);
+    expect(bits((await gae({ ...base, mask: ones })).advantages)).toEqual(bits(plain.advantages));
+    expect(bits((await gae({ ...base, mask: ones, maskMode: 'zero' })).advantages)).toEqual(
+      bits(plain.advantages),
+    );
+    // skip: row [a, x, b, c] with x masked equals row [a, b, c] without it, and x gets 0.
+    const masked = await gae({
+      layout: { numRows: 1, numSteps: 4 },
+      rewards: f32([0.1, 9, 0.3, 0.4]),
+      values: f32([0.5, 9, 0.3, 0.2]),
+      mask: Uint8Array.from([1, 0, 1, 1]),
+      gamma: 0.9,
+      lambda: 0.8,
+    });
+    const short = await gae({
+      layout: { numRows: 1, numSteps: 3 },
+      rewards: f32([0.1, 0.3, 0.4]),
+      values: f32([0.5, 0.3, 0.2]),
+      gamma: 0.9,
+      lambda: 0.8,
+    });
+    expect(Array.from(masked.advantages)).toEqual([
+      short.advantages[0],
+      0,
+      short.advantages[1],
+      short.advantages[2],
+    ]);
+  });
+
+  it('λ = 0 gives TD errors; λ = 1 gives discounted returns minus values (within f32)', async () => {
+    const base = {
+      layout: { numRows: 1, numSteps: 5 },
+      rewards: f32([0.1, 0.2, 0, 0.5, 1]),
+      values: f32([0.3, 0.1, 0.2, 0.6, 0.4]),
+      gamma: 0.9,
+    };
+    const td = await gae({ ...base, lambda: 0 });
+    for (let t = 0; t < 5; t++) {
+      const next = t === 4 ? 0 : (base.values[t + 1] as number);
+      expect(td.advantages[t]).toBeCloseTo(
+        (base.rewards[t] as number) + 0.9 * next - (base.values[t] as number),
+        6,
+      );
+    }
+    const mc = await gae({ ...base, lambda: 1 });
+    const returns = await js.discountedReturns?.({
+      layout: base.layout,
+      rewards: base.rewards,
+      gamma: 0.9,
+    });
+    for (let t = 0; t < 5; t++) {
+      expect(mc.advantages[t]).toBeCloseTo(
+        (returns?.[t] as number) - (base.values[t] as number),
+        5,
+      );
+    }
+  });
+
+  it('rejects bad inputs naming the field', async () => {
+    const ok = {
+      layout: { numRows: 1, numSteps: 2 },
+      rewards: f32([0, 1]),
+      values: f32([0, 0]),
+      gamma: 0.9,
+      lambda: 0.9,
+    };
+    await expect(gae({ ...ok, rewards: f32([0]) })).rejects.toThrow(
+      /rewards: expected 2 entries, got 1/,
+    );
+    await expect(gae({ ...ok, values: f32([0, Number.NaN]) })).rejects.toThrow(/values\[1\]/);
+    await expect(gae({ ...ok, dones: Uint8Array.from([0, 2]) })).rejects.toThrow(
+      /dones\[1\]: expected 0 or 1/,
+    );
+    await expect(gae({ ...ok, gamma: 1.5 })).rejects.toThrow(
+      /gamma: expected a number in \[0, 1\]/,
+    );
+    await expect(gae({ ...ok, layout: { numRows: 0, numSteps: 2 } })).rejects.toThrow(
+      /layout\.numRows/,
+    );
+    await expect(gae({ ...ok, layout: { offsets: [0, 3, 2] } })).rejects.toThrow(
+      /layout\.offsets\[2\]/,
+    );
+    await expect(gae({ ...ok, maskMode: 'drop' as never })).rejects.toThrow(/maskMode/);
+    await expect(gae({ ...ok, rewards: [0, 1] as never })).rejects.toSatisfy((error) =>
+      KernelInputError.isInstance(error),
+    );
+  });
+});
+
+describe('js backend: discountedReturns, normalizeAdvantages, spaRewards', () => {
+  it('discounted returns with dones and bootstrap', async () => {
+    const out = await js.discountedReturns?.({
+      layout: { numRows: 2, numSteps: 3 },
+      rewards: f32([0, 0, 1, 1, 1, 1]),
+      dones: Uint8Array.from([0, 0, 1, 0, 1, 0]),
+      bootstrapValues: f32([5, 2]),
+      gamma: 0.9,
+    });
+    for (const [t, expected] of [0.81, 0.9, 1, 1.9, 1, 2.8].entries())
+      expect(out?.[t]).toBeCloseTo(expected, 6);
+  });
+
+  it('normalizes valid entries (unbiased std + ε) and zeroes masked ones', async () => {
+    const out = await js.normalizeAdvantages?.({
+      values: f32([1, 2, 3, 100]),
+      mask: Uint8Array.from([1, 1, 1, 0]),
+    });
+    expect(Array.from(out ?? []).map((x) => Number(x.toFixed(5)))).toEqual([-1, 0, 1, 0]);
+    await expect(
+      js.normalizeAdvantages?.({ values: f32([1]), mask: Uint8Array.from([0]) }) ??
+        Promise.resolve(),
+    ).rejects.toThrow(/mask: selects no entries/);
+  });
+
+  it('SPA rewards r = α·c + β·g, last step grounded, and token placement', async () => {
+    const dense = await js.spaRewards?.({
+      layout: { numRows: 1, numSteps: 3 },
+      contributions: f32([0.1, 0.2, 0.7]),
+      grounded: Uint8Array.from([1, 0, 0]),
+    });
+    expect(Array.from(dense ?? [])).toEqual([0.6, 0.2, 1.2].map(Math.fround));
+    const placed = await js.spaRewards?.({
+      layout: { offsets: [0, 2, 3] },
+      contributions: f32([0.5, 0.5, 1]),
+      grounded: Uint8Array.from([1, 1, 1]),
+      beta: 0,
+      placement: { layout: { offsets: [0, 4, 6] }, positions: Int32Array.from([1, 3, 1]) },
+    });
+    expect(Array.from(placed ?? [])).toEqual([0, 0.5, 0, 0.5, 0, 1]);
+    await expect(
+      js.spaRewards?.({
+        layout: { numRows: 1, numSteps: 1 },
+        contributions: f32([1]),
+        grounded: Uint8Array.from([1]),
+        placement: { layout: { numRows: 1, numSteps: 2 }, positions: Int32Array.from([2]) },
+      }) ?? Promise.resolve(),
+    ).rejects.toThrow(/placement\.positions\[0\]/);
+  });
+});
+
+describe('js backend: output buffers', () => {
+  it('writes into caller-provided arrays and checks their size', async () => {
+    const out = { advantages: new Float32Array(2), returns: new Float32Array(2) };
+    const input = {
+      layout: { numRows: 1, numSteps: 2 },
+      rewards: Float32Array.from([0, 1]),
+      values: Float32Array.from([0, 0]),
+      gamma: 0.5,
+      lambda: 1,
+    };
+    const result = await jsBackend().kernels.gae?.({ ...input, out });
+    expect(result?.advantages).toBe(out.advantages);
+    expect(Array.from(out.advantages)).toEqual([0.5, 1]);
+    await expect(
+      jsBackend().kernels.gae?.({
+        ...input,
+        out: { advantages: new Float32Array(1), returns: new Float32Array(2) },
+      }) ?? Promise.resolve(),
+    ).rejects.toThrow(/out\.advantages/);
+  });
+});

@@ -1,0 +1,429 @@
+import { KernelInputError } from './errors';
+import { checkFlags, checkFloats, checkNumber, type ResolvedLayout, resolveLayout } from './layout';
+import type {
+  DiscountedReturnsInput,
+  GaeInput,
+  GaeOutput,
+  KernelBackend,
+  NormalizeInput,
+  SpaRewardsInput,
+} from './types';
+
+const f = Math.fround;
+
+/**
+ * Validated GAE input, shared by every backend (the runner validates once).
+ *
+ * @internal
+ */
+export interface PreparedGae {
+  readonly layout: ResolvedLayout;
+  readonly rewards: Float32Array;
+  readonly values: Float32Array;
+  readonly bootstrap: Float32Array;
+  readonly dones: Uint8Array;
+  /** Present in `'skip'` mode only (in `'zero'` mode rewards and values are pre-multiplied). */
+  readonly mask: Uint8Array | undefined;
+  readonly zeroMask: Uint8Array | undefined;
+  /** γ rounded to f32. */
+  readonly gamma: number;
+  /** f32(f32(γ)·f32(λ)). */
+  readonly gammaLambda: number;
+}
+
+function toBytes(flags: Uint8Array | Float32Array | undefined, size: number): Uint8Array {
+  if (flags === undefined) return new Uint8Array(size);
+  if (flags instanceof Uint8Array) return flags;
+  return Uint8Array.from(flags);
+}
+
+/** Validates a {@link GaeInput}. Throws `KernelInputError` naming the field. */
+export function prepareGae(input: GaeInput): PreparedGae {
+  const layout = resolveLayout(input.layout);
+  const { size, numRows } = layout;
+  checkFloats('rewards', input.rewards, size);
+  checkFloats('values', input.values, size);
+  if (input.bootstrapValues !== undefined)
+    checkFloats('bootstrapValues', input.bootstrapValues, numRows);
+  if (input.dones !== undefined) checkFlags('dones', input.dones, size);
+  if (input.mask !== undefined) checkFlags('mask', input.mask, size);
+  checkNumber('gamma', input.gamma, 0, 1);
+  checkNumber('lambda', input.lambda, 0, 1);
+  const maskMode = input.maskMode ?? 'skip';
+  if (maskMode !== 'skip' && maskMode !== 'zero') {
+    throw new KernelInputError({
+      field: 'maskMode',
+      reason: `expected "skip" or "zero", got ${JSON.stringify(maskMode)}`,
+    });
+  }
+  const mask = input.mask === undefined ? undefined : toBytes(input.mask, size);
+  const gamma = f(input.gamma);
+  return {
+    layout,
+    rewards: input.rewards,
+    values: input.values,
+    bootstrap: input.bootstrapValues ?? new Float32Array(numRows),
+    dones: toBytes(input.dones, size),
+    mask: maskMode === 'skip' ? mask : undefined,
+    zeroMask: maskMode === 'zero' ? mask : undefined,
+    gamma,
+    gammaLambda: f(gamma * f(input.lambda)),
+  };
+}
+
+/**
+ * GAE in f32, one row at a time, backwards (the reference formulation; see the README's numerics
+ * contract). Per position t of a row, with nt = 1 − done_t:
+ *
+ * ```
+ * delta = f32(f32(r + f32(f32(γ·nextV)·nt)) − V)
+ * A     = f32(delta + f32(f32(γλ·nt)·nextA))
+ * R     = f32(A + V)
+ * ```
+ *
+ * `'skip'` mask: masked-out positions are transparent (A = R = 0 there; a done on them still cuts
+ * the link). `'zero'` mask: r and V are multiplied by the mask first (trl v0.10.1).
+ */
+export function gaeRows(
+  prepared: PreparedGae,
+  fromRow: number,
+  toRow: number,
+  out: GaeOutput,
+): void {
+  const { layout, rewards, values, bootstrap, dones, mask, zeroMask, gamma, gammaLambda } =
+    prepared;
+  const { advantages, returns } = out;
+  const bounds = layout.bounds;
+  for (let row = fromRow; row < toRow; row++) {
+    const start = bounds[row] as number;
+    const end = bounds[row + 1] as number;
+    let nextValue = bootstrap[row] as number;
+    let nextAdvantage = 0;
+    if (mask === undefined && zeroMask === undefined) {
+      // Hot path (step-level GAE): same operations as below with keep = 1 (exact), no branches.
+      for (let t = end - 1; t >= start; t--) {
+        const nt = 1 - (dones[t] as number);
+        const value = values[t] as number;
+        const delta = f(f((rewards[t] as number) + f(f(gamma * nextValue) * nt)) - value);
+        const advantage = f(delta + f(f(gammaLambda * nt) * nextAdvantage));
+        advantages[t] = advantage;
+        returns[t] = f(advantage + value);
+        nextValue = value;
+        nextAdvantage = advantage;
+      }
+      continue;
+    }
+    if (mask === undefined) {
+      const keepFlags = zeroMask as Uint8Array;
+      for (let t = end - 1; t >= start; t--) {
+        const nt = 1 - (dones[t] as number);
+        const keep = keepFlags[t] as number;
+        const r = f((rewards[t] as number) * keep);
+        const value = f((values[t] as number) * keep);
+        const delta = f(f(r + f(f(gamma * nextValue) * nt)) - value);
+        const advantage = f(delta + f(f(gammaLambda * nt) * nextAdvantage));
+        advantages[t] = advantage;
+        returns[t] = f(advantage + value);
+        nextValue = value;
+        nextAdvantage = advantage;
+      }
+      continue;
+    }
+    let linked = 1;
+    for (let t = end - 1; t >= start; t--) {
+      if (dones[t] === 1) linked = 0;
+      if (mask[t] !== 1) {
+        advantages[t] = 0;
+        returns[t] = 0;
+        continue;
+      }
+      const value = values[t] as number;
+      const delta = f(f((rewards[t] as number) + f(f(gamma * nextValue) * linked)) - value);
+      const advantage = f(delta + f(f(gammaLambda * linked) * nextAdvantage));
+      advantages[t] = advantage;
+      returns[t] = f(advantage + value);
+      nextValue = value;
+      nextAdvantage = advantage;
+      linked = 1;
+    }
+  }
+}
+
+/** Validated discounted-returns input. @internal */
+export interface PreparedReturns {
+  readonly layout: ResolvedLayout;
+  readonly rewards: Float32Array;
+  readonly dones: Uint8Array;
+  readonly bootstrap: Float32Array;
+  readonly gamma: number;
+}
+
+/** Validates a {@link DiscountedReturnsInput}. */
+export function prepareReturns(input: DiscountedReturnsInput): PreparedReturns {
+  const layout = resolveLayout(input.layout);
+  checkFloats('rewards', input.rewards, layout.size);
+  if (input.dones !== undefined) checkFlags('dones', input.dones, layout.size);
+  if (input.bootstrapValues !== undefined)
+    checkFloats('bootstrapValues', input.bootstrapValues, layout.numRows);
+  checkNumber('gamma', input.gamma, 0, 1);
+  return {
+    layout,
+    rewards: input.rewards,
+    dones: toBytes(input.dones, layout.size),
+    bootstrap: input.bootstrapValues ?? new Float32Array(layout.numRows),
+    gamma: f(input.gamma),
+  };
+}
+
+/** G_t = f32(r_t + f32(f32(γ·G_{t+1})·nt)), G after the last position = bootstrap. */
+export function returnRows(
+  prepared: PreparedReturns,
+  fromRow: number,
+  toRow: number,
+  out: Float32Array,
+): void {
+  const { layout, rewards, dones, bootstrap, gamma } = prepared;
+  const bounds = layout.bounds;
+  for (let row = fromRow; row < toRow; row++) {
+    const start = bounds[row] as number;
+    let next = bootstrap[row] as number;
+    for (let t = (bounds[row + 1] as number) - 1; t >= start; t--) {
+      const nt = 1 - (dones[t] as number);
+      next = f((rewards[t] as number) + f(f(gamma * next) * nt));
+      out[t] = next;
+    }
+  }
+}
+
+/** Statistics of {@link NormalizeInput}: mean and 1/(std + ε), both f32. @internal */
+export interface NormalizeStats {
+  readonly values: Float32Array;
+  readonly mask: Uint8Array | undefined;
+  readonly mean: number;
+  /** f32(std + ε); 0 when every valid entry equals the mean and ε = 0 (those map to 0). */
+  readonly denominator: number;
+}
+
+/**
+ * Masked mean and std, accumulated in f64 in index order (a reduction in f32 would lose digits
+ * on millions of entries), then rounded to f32. Throws when the mask selects nothing.
+ */
+export function normalizeStats(input: NormalizeInput): NormalizeStats {
+  const { values } = input;
+  checkFloats('values', values, values instanceof Float32Array ? values.length : 0);
+  if (values.length === 0) throw new KernelInputError({ field: 'values', reason: 'is empty' });
+  if (input.mask !== undefined) checkFlags('mask', input.mask, values.length);
+  const epsilon = input.epsilon ?? 1e-8;
+  checkNumber('epsilon', epsilon, 0, Number.MAX_VALUE);
+  const unbiased = input.unbiased ?? true;
+  const mask = input.mask === undefined ? undefined : toBytes(input.mask, values.length);
+  let count = 0;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (mask !== undefined && mask[i] !== 1) continue;
+    count++;
+    sum += values[i] as number;
+  }
+  if (count === 0) throw new KernelInputError({ field: 'mask', reason: 'selects no entries' });
+  const mean = sum / count;
+  let squares = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (mask !== undefined && mask[i] !== 1) continue;
+    const d = (values[i] as number) - mean;
+    squares += d * d;
+  }
+  const divisor = unbiased ? count - 1 : count;
+  const std = divisor > 0 ? Math.sqrt(squares / divisor) : 0;
+  return { values, mask, mean: f(mean), denominator: f(std + epsilon) };
+}
+
+/** x' = f32(f32(x − mean) / denominator) at valid positions, 0 elsewhere. */
+export function normalizeRange(
+  stats: NormalizeStats,
+  from: number,
+  to: number,
+  out: Float32Array,
+): void {
+  const { values, mask, mean, denominator } = stats;
+  for (let i = from; i < to; i++) {
+    out[i] =
+      (mask !== undefined && mask[i] !== 1) || denominator === 0
+        ? 0
+        : f(f((values[i] as number) - mean) / denominator);
+  }
+}
+
+/** Validated SPA-rewards input. @internal */
+export interface PreparedSpa {
+  readonly layout: ResolvedLayout;
+  readonly contributions: Float32Array;
+  readonly grounded: Uint8Array;
+  readonly alpha: number;
+  /** f32(β·groundedValue), f32(β·ungroundedValue). */
+  readonly groundedTerm: number;
+  readonly ungroundedTerm: number;
+  readonly lastAlwaysGrounded: boolean;
+  readonly placement:
+    | { readonly layout: ResolvedLayout; readonly positions: Int32Array | Uint32Array }
+    | undefined;
+}
+
+/** Validates a {@link SpaRewardsInput}. */
+export function prepareSpa(input: SpaRewardsInput): PreparedSpa {
+  const layout = resolveLayout(input.layout);
+  checkFloats('contributions', input.contributions, layout.size);
+  checkFlags('grounded', input.grounded, layout.size);
+  const alpha = input.alpha ?? 1;
+  const beta = input.beta ?? 0.5;
+  const groundedValue = input.groundedValue ?? 1;
+  const ungroundedValue = input.ungroundedValue ?? 0;
+  for (const [name, value] of [
+    ['alpha', alpha],
+    ['beta', beta],
+    ['groundedValue', groundedValue],
+    ['ungroundedValue', ungroundedValue],
+  ] as const) {
+    checkNumber(name, value, -Number.MAX_VALUE, Number.MAX_VALUE);
+  }
+  const lastStep = input.lastStep ?? 'always-grounded';
+  if (lastStep !== 'always-grounded' && lastStep !== 'as-recorded') {
+    throw new KernelInputError({
+      field: 'lastStep',
+      reason: `expected "always-grounded" or "as-recorded", got ${JSON.stringify(lastStep)}`,
+    });
+  }
+  let placement: PreparedSpa['placement'];
+  if (input.placement !== undefined) {
+    const tokens = resolveLayout(input.placement.layout, 'placement.layout');
+    if (tokens.numRows !== layout.numRows) {
+      throw new KernelInputError({
+        field: 'placement.layout',
+        reason: `has ${tokens.numRows} rows, the steps have ${layout.numRows}`,
+      });
+    }
+    const { positions } = input.placement;
+    if (
+      !(positions instanceof Int32Array || positions instanceof Uint32Array) ||
+      positions.length !== layout.size
+    ) {
+      throw new KernelInputError({
+        field: 'placement.positions',
+        reason: `expected an Int32Array or Uint32Array with one entry per step (${layout.size})`,
+      });
+    }
+    for (let row = 0; row < layout.numRows; row++) {
+      const length = (tokens.bounds[row + 1] as number) - (tokens.bounds[row] as number);
+      for (let k = layout.bounds[row] as number; k < (layout.bounds[row + 1] as number); k++) {
+        const position = positions[k] as number;
+        if (!Number.isInteger(position) || position < 0 || position >= length) {
+          throw new KernelInputError({
+            field: `placement.positions[${k}]`,
+            reason: `expected a position in [0, ${length}) of row ${row}, got ${position}`,
+          });
+        }
+      }
+    }
+    placement = { layout: tokens, positions };
+  }
+  return {
+    layout,
+    contributions: input.contributions,
+    grounded: toBytes(input.grounded, layout.size),
+    alpha: f(alpha),
+    groundedTerm: f(f(beta) * f(groundedValue)),
+    ungroundedTerm: f(f(beta) * f(ungroundedValue)),
+    lastAlwaysGrounded: lastStep === 'always-grounded',
+    placement,
+  };
+}
+
+/** r = f32(f32(α·c) + g-term); placed at its position when a placement is given (later steps win). */
+export function spaRows(
+  prepared: PreparedSpa,
+  fromRow: number,
+  toRow: number,
+  out: Float32Array,
+): void {
+  const {
+    layout,
+    contributions,
+    grounded,
+    alpha,
+    groundedTerm,
+    ungroundedTerm,
+    lastAlwaysGrounded,
+    placement,
+  } = prepared;
+  for (let row = fromRow; row < toRow; row++) {
+    const start = layout.bounds[row] as number;
+    const end = layout.bounds[row + 1] as number;
+    const base = placement === undefined ? 0 : (placement.layout.bounds[row] as number);
+    for (let k = start; k < end; k++) {
+      const isGrounded = grounded[k] === 1 || (lastAlwaysGrounded && k === end - 1);
+      const reward = f(
+        f(alpha * (contributions[k] as number)) + (isGrounded ? groundedTerm : ungroundedTerm),
+      );
+      if (placement === undefined) out[k] = reward;
+      else out[base + (placement.positions[k] as number)] = reward;
+    }
+  }
+}
+
+/** Output size of a prepared SPA-rewards call. @internal */
+export function spaOutputSize(prepared: PreparedSpa): number {
+  return prepared.placement === undefined ? prepared.layout.size : prepared.placement.layout.size;
+}
+
+/**
+ * The reference backend: plain JavaScript with f32 rounding after every operation
+ * (`Math.fround`) and a fixed operation order, O(elements) per kernel. See the README's numerics
+ * contract. Always available; priority 1.
+ */
+export function jsBackend(): KernelBackend {
+  return {
+    name: 'js',
+    priority: 1,
+    isAvailable: async () => true,
+    kernels: {
+      async gae(input) {
+        const prepared = prepareGae(input);
+        const size = prepared.layout.size;
+        if (input.out !== undefined) {
+          for (const key of ['advantages', 'returns'] as const) {
+            const array = input.out[key];
+            if (!(array instanceof Float32Array) || array.length !== size) {
+              throw new KernelInputError({
+                field: `out.${key}`,
+                reason: `expected a Float32Array of ${size} entries`,
+              });
+            }
+          }
+        }
+        const out = input.out ?? {
+          advantages: new Float32Array(size),
+          returns: new Float32Array(size),
+        };
+        gaeRows(prepared, 0, prepared.layout.numRows, out);
+        return out;
+      },
+      async discountedReturns(input) {
+        const prepared = prepareReturns(input);
+        const out = new Float32Array(prepared.layout.size);
+        returnRows(prepared, 0, prepared.layout.numRows, out);
+        return out;
+      },
+      async normalizeAdvantages(input) {
+        const stats = normalizeStats(input);
+        const out = new Float32Array(stats.values.length);
+        normalizeRange(stats, 0, out.length, out);
+        return out;
+      },
+      async spaRewards(input) {
+        const prepared = prepareSpa(input);
+        const out = new Float32Array(spaOutputSize(prepared));
+        spaRows(prepared, 0, prepared.layout.numRows, out);
+        return out;
+      },
+    },
+  };
+}
