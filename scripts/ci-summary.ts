@@ -1,6 +1,6 @@
 /**
- * Prints the one line CI expects (`N passed, N failed[, N skipped]`) from vitest's JSON report
- * (conventions §B.14).
+ * Prints the one line CI expects (`N passed, N failed`, exactly) from vitest's JSON report
+ * (conventions §B.14); skipped and todo tests are reported on stderr.
  *
  * @remarks
  * `tsx scripts/ci-summary.ts [reports/vitest.json]`. Exits 0 only when nothing failed and at
@@ -43,10 +43,9 @@ export function summarize(json: unknown): Summary {
   };
 }
 
-/** `N passed, N failed`, with `, N skipped` when there are any. */
-export function formatSummary({ passed, failed, skipped }: Summary): string {
-  const line = `${passed} passed, ${failed} failed`;
-  return skipped > 0 ? `${line}, ${skipped} skipped` : line;
+/** Exactly `N passed, N failed` (the CI line; skipped tests go to stderr, see {@link summarizeFile}). */
+export function formatSummary({ passed, failed }: Summary): string {
+  return `${passed} passed, ${failed} failed`;
 }
 
 /** Read and summarize a report file: the stdout line, stderr notes and the exit code. */
@@ -69,6 +68,7 @@ export function summarizeFile(file: string): { line: string; notes: string[]; ex
   );
   const ok = summary.failed === 0 && summary.passed > 0;
   if (summary.failed === 0 && summary.passed === 0) notes.push('ci-summary: no test passed');
+  if (summary.skipped > 0) notes.push(`ci-summary: ${summary.skipped} skipped`);
   return { line: formatSummary(summary), notes, exitCode: ok ? 0 : 1 };
 }
 

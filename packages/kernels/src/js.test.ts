@@ -254,3 +254,25 @@ describe('js backend: output buffers', () => {
     ).rejects.toThrow(/out\.advantages/);
   });
 });
+
+describe('flag validation', () => {
+  it('finds a bad flag in the unaligned head, the word-aligned middle and the tail', async () => {
+    const size = 23;
+    const backing = new Uint8Array(size + 1);
+    const flags = backing.subarray(1); // byteOffset 1: a 3-byte head, 5 words, no tail… then the rest
+    for (const position of [0, 2, 9, 21, 22]) {
+      flags.fill(0);
+      flags[position] = 3;
+      await expect(
+        jsBackend().kernels.gae?.({
+          layout: { numRows: 1, numSteps: size },
+          rewards: new Float32Array(size),
+          values: new Float32Array(size),
+          dones: flags,
+          gamma: 0.9,
+          lambda: 0.9,
+        }) ?? Promise.resolve(),
+      ).rejects.toThrow(new RegExp(`dones\\[${position}\\]: expected 0 or 1, got 3`));
+    }
+  });
+});

@@ -80,9 +80,20 @@ export function checkFloats(field: string, array: Float32Array | undefined, leng
     });
   }
   // One multiply-add pass: x·0 is NaN exactly when x is NaN or ±Infinity; locate only on failure.
-  let probe = 0;
-  for (let index = 0; index < length; index++) probe += (array[index] as number) * 0;
-  if (probe === 0) return;
+  // Four accumulators keep the additions independent (the loop is otherwise latency-bound).
+  let p0 = 0;
+  let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
+  let index = 0;
+  for (; index + 4 <= length; index += 4) {
+    p0 += (array[index] as number) * 0;
+    p1 += (array[index + 1] as number) * 0;
+    p2 += (array[index + 2] as number) * 0;
+    p3 += (array[index + 3] as number) * 0;
+  }
+  for (; index < length; index++) p0 += (array[index] as number) * 0;
+  if (p0 + p1 + p2 + p3 === 0) return;
   for (let index = 0; index < length; index++) {
     if (!Number.isFinite(array[index])) {
       throw new KernelInputError({
@@ -108,9 +119,16 @@ export function checkFlags(field: string, array: Flags | undefined, length: numb
   // (Uint8Array) or is outside {0, 1} (Float32Array); locate only on failure.
   let bad = false;
   if (array instanceof Uint8Array) {
+    // Four bytes at a time through a 32-bit view of the aligned middle part.
     let bits = 0;
-    for (let index = 0; index < length; index++) bits |= array[index] as number;
-    bad = (bits & ~1) !== 0;
+    const head = Math.min(length, (4 - (array.byteOffset % 4)) % 4);
+    const words = Math.floor((length - head) / 4);
+    for (let index = 0; index < head; index++) bits |= array[index] as number;
+    const view = new Uint32Array(array.buffer, array.byteOffset + head, words);
+    let wordBits = 0;
+    for (let index = 0; index < words; index++) wordBits |= view[index] as number;
+    for (let index = head + words * 4; index < length; index++) bits |= array[index] as number;
+    bad = (bits & ~1) !== 0 || (wordBits & ~0x01010101) !== 0;
   } else {
     for (let index = 0; index < length; index++) {
       const value = array[index] as number;
