@@ -59,17 +59,7 @@ const results: Record<string, number | string> = {};
 
 // ── data ──
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const createRandom = mulberry32;
 
 interface BenchData {
   readonly numRows: number;
@@ -330,6 +320,8 @@ result.update(per_trajectory_ms=ms, per_trajectory_reps=reps)
 result["max_abs_diff_js_vs_per_trajectory"] = float(np.max(np.abs(js64 - at.astype(np.float64))))
 print(json.dumps(result))
 `;
+
+import { mulberry32 } from '../src/testing/random';
 
 interface NumpyResult {
   readonly numpy: string;

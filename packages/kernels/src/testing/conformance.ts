@@ -10,6 +10,7 @@ import type {
   NormalizeInput,
   SpaRewardsInput,
 } from '../types';
+import { mulberry32 } from './random';
 
 /** Options of {@link runKernelConformance}. */
 export interface KernelConformanceOptions {
@@ -60,17 +61,7 @@ export function ulpDistance(a: number, b: number): number {
   return Math.abs(orderedBits(a) - orderedBits(b));
 }
 
-/** mulberry32: fills arrays from a seed, so fast-check only generates (and shrinks) shapes. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 /** Floats in [−scale, scale], with some exact zeros (±0), integers and tiny values mixed in. */
 function floats(length: number, next: () => number, scale = 10): Float32Array {
