@@ -22,9 +22,11 @@ export interface PreparedGae {
   readonly values: Float32Array;
   readonly bootstrap: Float32Array;
   readonly dones: Uint8Array;
-  /** Present in `'skip'` mode only (in `'zero'` mode rewards and values are pre-multiplied). */
+  /**
+   * Present in `'skip'` mode only. In `'zero'` mode `rewards` and `values` are already multiplied
+   * by the mask (trl v0.10.1), so every backend runs the unmasked recursion on them.
+   */
   readonly mask: Uint8Array | undefined;
-  readonly zeroMask: Uint8Array | undefined;
   /** γ rounded to f32. */
   readonly gamma: number;
   /** f32(f32(γ)·f32(λ)). */
@@ -58,14 +60,24 @@ export function prepareGae(input: GaeInput): PreparedGae {
   }
   const mask = input.mask === undefined ? undefined : toBytes(input.mask, size);
   const gamma = f(input.gamma);
+  let { rewards, values } = input;
+  if (mask !== undefined && maskMode === 'zero') {
+    // r·m and V·m with m ∈ {0, 1} are exact in f32 (m = 0 keeps the sign: −0 for a negative entry).
+    rewards = new Float32Array(size);
+    values = new Float32Array(size);
+    for (let t = 0; t < size; t++) {
+      const keep = mask[t] as number;
+      rewards[t] = f((input.rewards[t] as number) * keep);
+      values[t] = f((input.values[t] as number) * keep);
+    }
+  }
   return {
     layout,
-    rewards: input.rewards,
-    values: input.values,
+    rewards,
+    values,
     bootstrap: input.bootstrapValues ?? new Float32Array(numRows),
     dones: toBytes(input.dones, size),
     mask: maskMode === 'skip' ? mask : undefined,
-    zeroMask: maskMode === 'zero' ? mask : undefined,
     gamma,
     gammaLambda: f(gamma * f(input.lambda)),
   };
@@ -82,7 +94,7 @@ export function prepareGae(input: GaeInput): PreparedGae {
  * ```
  *
  * `'skip'` mask: masked-out positions are transparent (A = R = 0 there; a done on them still cuts
- * the link). `'zero'` mask: r and V are multiplied by the mask first (trl v0.10.1).
+ * the link). `'zero'` mask: r and V were multiplied by the mask in {@link prepareGae} (trl v0.10.1).
  */
 export function gaeRows(
   prepared: PreparedGae,
@@ -90,8 +102,7 @@ export function gaeRows(
   toRow: number,
   out: GaeOutput,
 ): void {
-  const { layout, rewards, values, bootstrap, dones, mask, zeroMask, gamma, gammaLambda } =
-    prepared;
+  const { layout, rewards, values, bootstrap, dones, mask, gamma, gammaLambda } = prepared;
   const { advantages, returns } = out;
   const bounds = layout.bounds;
   for (let row = fromRow; row < toRow; row++) {
@@ -99,28 +110,11 @@ export function gaeRows(
     const end = bounds[row + 1] as number;
     let nextValue = bootstrap[row] as number;
     let nextAdvantage = 0;
-    if (mask === undefined && zeroMask === undefined) {
-      // Hot path (step-level GAE): same operations as below with keep = 1 (exact), no branches.
+    if (mask === undefined) {
       for (let t = end - 1; t >= start; t--) {
         const nt = 1 - (dones[t] as number);
         const value = values[t] as number;
         const delta = f(f((rewards[t] as number) + f(f(gamma * nextValue) * nt)) - value);
-        const advantage = f(delta + f(f(gammaLambda * nt) * nextAdvantage));
-        advantages[t] = advantage;
-        returns[t] = f(advantage + value);
-        nextValue = value;
-        nextAdvantage = advantage;
-      }
-      continue;
-    }
-    if (mask === undefined) {
-      const keepFlags = zeroMask as Uint8Array;
-      for (let t = end - 1; t >= start; t--) {
-        const nt = 1 - (dones[t] as number);
-        const keep = keepFlags[t] as number;
-        const r = f((rewards[t] as number) * keep);
-        const value = f((values[t] as number) * keep);
-        const delta = f(f(r + f(f(gamma * nextValue) * nt)) - value);
         const advantage = f(delta + f(f(gammaLambda * nt) * nextAdvantage));
         advantages[t] = advantage;
         returns[t] = f(advantage + value);

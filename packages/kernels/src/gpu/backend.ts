@@ -207,23 +207,12 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
   }
 
   async function gae(prepared: PreparedGae): Promise<GaeOutput> {
-    const { layout, dones, mask, zeroMask, gamma, gammaLambda } = prepared;
+    // 'zero' mode: prepareGae has already multiplied rewards and values by the mask.
+    const { layout, dones, mask, gamma, gammaLambda, rewards, values } = prepared;
     const size = layout.size;
     const advantagesOut = new Float32Array(size);
     const returns = new Float32Array(size);
     if (size === 0) return { advantages: advantagesOut, returns };
-    let { rewards, values } = prepared;
-    if (zeroMask !== undefined) {
-      const maskedRewards = new Float32Array(size);
-      const maskedValues = new Float32Array(size);
-      for (let t = 0; t < size; t++) {
-        const keep = zeroMask[t] as number;
-        maskedRewards[t] = f((rewards[t] as number) * keep);
-        maskedValues[t] = f((values[t] as number) * keep);
-      }
-      rewards = maskedRewards;
-      values = maskedValues;
-    }
     const plan = planFor(layout);
     checkIndexRange('gae', size + plan.stateCount);
     const stateValue = rowEndStates(plan, prepared.bootstrap);
