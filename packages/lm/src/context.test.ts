@@ -26,6 +26,10 @@ describe('ContextBuilder', () => {
       'take mug 1 from shelf 1',
     );
     expect(withAction.ids[withAction.actionEnd]).toBe(builder.endOfAction);
+    expect(withAction.actionMask.reduce((a, b) => a + b, 0)).toBe(
+      withAction.actionEnd - withAction.actionStart + 1,
+    );
+    expect(withAction.actionMask[withAction.actionStart - 1]).toBe(0);
     expect(
       tokenizer.decode(withAction.ids.slice(withAction.actionStart, withAction.actionEnd)),
     ).toBe('take mug 1 from shelf 1');
@@ -103,6 +107,12 @@ describe('ContextBuilder', () => {
         if (episode !== undefined) {
           expect(episode.ids.slice(0, (episode.actionEnds[t] as number) + 1)).toEqual(encoded.ids);
           expect(episode.actionStarts[t]).toBe(encoded.actionStart);
+          expect(Array.from(episode.actionMask.subarray(0, encoded.ids.length))).toEqual(
+            Array.from(encoded.actionMask).map((v, i) =>
+              i < encoded.actionStart ? episode.actionMask[i] : v,
+            ),
+          );
+          expect(episode.actionEndMask[encoded.actionEnd]).toBe(1);
         }
         expect(encoded.ids.length).toBeLessThanOrEqual(maxTokens);
       });

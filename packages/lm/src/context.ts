@@ -26,6 +26,8 @@ export interface EncodedAction {
   readonly actionStart: number;
   /** Index of the `<eoa>` that closes the action: where a contribution or value is read. */
   readonly actionEnd: number;
+  /** 1 on the action's tokens and its `<eoa>` (the tokens a policy is trained to write), else 0. */
+  readonly actionMask: Uint8Array;
 }
 
 /** A whole episode as one sequence, when it fits (see {@link ContextBuilder.episode}). */
@@ -35,6 +37,10 @@ export interface EncodedEpisode {
   readonly actionStarts: number[];
   /** Per step, the index of the `<eoa>` closing its action. */
   readonly actionEnds: number[];
+  /** 1 on every action token and `<eoa>`, else 0. */
+  readonly actionMask: Uint8Array;
+  /** 1 on the `<eoa>` of every action (where contributions and values are read), else 0. */
+  readonly actionEndMask: Uint8Array;
 }
 
 /** One step of an episode: the observation the agent saw and the action it wrote. */
@@ -132,7 +138,9 @@ export class ContextBuilder {
     const ids = this.layout(context.goal, context.history, context.observation);
     const actionStart = ids.length;
     ids.push(...this.actionTokens(action), this.specials.eoa);
-    return { ids, actionStart, actionEnd: ids.length - 1 };
+    const actionMask = new Uint8Array(ids.length);
+    actionMask.fill(1, actionStart);
+    return { ids, actionStart, actionEnd: ids.length - 1, actionMask };
   }
 
   /**
@@ -163,7 +171,14 @@ export class ContextBuilder {
       ids.push(...this.actionTokens(step.action), this.specials.eoa);
       actionEnds.push(ids.length - 1);
     }
-    return { ids, actionStarts, actionEnds };
+    const actionMask = new Uint8Array(ids.length);
+    const actionEndMask = new Uint8Array(ids.length);
+    actionStarts.forEach((start, t) => {
+      const end = actionEnds[t] as number;
+      actionMask.fill(1, start, end + 1);
+      actionEndMask[end] = 1;
+    });
+    return { ids, actionStarts, actionEnds, actionMask, actionEndMask };
   }
 
   private layout(goal: string, history: PolicyContext['history'], observation: string): number[] {
