@@ -19,6 +19,8 @@ export function definePackageProject(
       typecheck: { enabled: false, include: ['src/**/*.test-d.ts'] },
       benchmark: { include: ['bench/**/*.bench.ts'] },
       restoreMocks: true,
+      // Heavier tests (fuzzing, model training) share two cores in CI; 5 s made them flaky.
+      testTimeout: 30_000,
       ...overrides,
     },
   });
