@@ -238,3 +238,27 @@ describe('TransformerLM memory', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('attention paths', () => {
+  it('folded-head attention equals the batched path', async () => {
+    const { foldedCausalAttention, batchMatMul, causalBias } = await import('./ops');
+    const [q, k, v] = [1, 2, 3].map((seed) => tf.randomNormal([2, 3, 5, 4], 0, 1, 'float32', seed));
+    const folded = tf.tidy(() =>
+      foldedCausalAttention(q as tf.Tensor, k as tf.Tensor, v as tf.Tensor, 0.5).arraySync(),
+    );
+    const batched = tf.tidy(() => {
+      const scores = tf.add(
+        tf.mul(batchMatMul(q as tf.Tensor, k as tf.Tensor, false, true), 0.5),
+        causalBias(5),
+      );
+      return batchMatMul(tf.softmax(scores), v as tf.Tensor).arraySync();
+    });
+    const flat = (x: unknown): number[] => (Array.isArray(x) ? x.flatMap(flat) : [x as number]);
+    const a = flat(folded);
+    const b = flat(batched);
+    a.forEach((value, i) => {
+      expect(value).toBeCloseTo(b[i] as number, 5);
+    });
+    tf.dispose([q, k, v] as tf.Tensor[]);
+  });
+});

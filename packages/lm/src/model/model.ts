@@ -5,12 +5,14 @@ import {
   applyRotary,
   batchMatMul,
   causalBias,
+  foldedCausalAttention,
   gatherRows,
   gelu,
   layerNorm,
   linear,
   matMul2d,
   rotaryTables,
+  useFoldedAttention,
 } from './ops';
 
 /** One parameter as plain data: its shape and float32 values (row-major). */
@@ -186,7 +188,6 @@ export class TransformerLM {
     const hs = this.headSize;
     const h = layerNorm(x, this.param(`${p}ln1.g`), this.param(`${p}ln1.b`), eps);
     const qkv = linear(h, this.param(`${p}attn.qkv.w`), this.param(`${p}attn.qkv.b`));
-    // [B·L, 3D] → [3, B, H, L, hs]
     // [B·L, 3D] → three [B, H, L, hs]
     let [q, k, v] = tf
       .split(qkv, 3, 1)
@@ -199,8 +200,13 @@ export class TransformerLM {
       q = applyRotary(q, rotary.cos, rotary.sin);
       k = applyRotary(k, rotary.cos, rotary.sin);
     }
-    const scores = tf.add(tf.mul(batchMatMul(q, k, false, true), 1 / Math.sqrt(hs)), bias);
-    const attended = batchMatMul(tf.softmax(scores), v);
+    let attended: tf.Tensor;
+    if (bias.rank === 2 && useFoldedAttention(heads, length)) {
+      attended = foldedCausalAttention(q, k, v, 1 / Math.sqrt(hs));
+    } else {
+      const scores = tf.add(tf.mul(batchMatMul(q, k, false, true), 1 / Math.sqrt(hs)), bias);
+      attended = batchMatMul(tf.softmax(scores), v);
+    }
     const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [
       batch * length,
       width,
