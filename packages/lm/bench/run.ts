@@ -33,12 +33,6 @@
  *   previous preset's, scaled by the parameter ratio) exceeds 2 GB is first tried in a child
  *   process (a wasm out-of-memory abort kills the module for good); if that fails, it is trained
  *   with the largest batch in {4, 2, 1} predicted to fit.
- * - tfjs-backend-cpu's `UnsortedSegmentSum` (used by `src`'s `scatterAddRows`, the gradient of
- *   every row gather, on backends that have the kernel) runs 5 kernels per segment and keeps
- *   every intermediate until the end; `pickLogProbs` gathers from a [B·127·4096, 1] table, so
- *   one step would need 4.2 M segments. The bench times that kernel on a small case, then
- *   unregisters it for the cpu training rows so that `scatterAddRows` takes its JavaScript path
- *   (the one wasm uses), and registers it again afterwards.
  * - Presets whose estimated step time (the previous preset's, scaled by the parameter ratio)
  *   exceeds 60 s are skipped (only reachable on `cpu`). Skips are listed in the markdown, not in
  *   the JSON.
@@ -63,7 +57,6 @@ import {
 } from '../src/model/config';
 import { generate } from '../src/model/generate';
 import { TransformerLM } from '../src/model/model';
-import { scatterAddRows } from '../src/model/ops';
 import { tokenLogProbs } from '../src/train/batch';
 import { AdamW } from '../src/train/optimizer';
 
@@ -82,7 +75,6 @@ const MAX_STEP_S = 60;
 const MAX_GENERATE_S = 60;
 const WASM_SAFE_BYTES = 2e9;
 const FALLBACK_BATCHES = [4, 2, 1] as const;
-const SEGMENT_PROBE_TARGETS = 16;
 const TARGET_SHARE = 0.4;
 const LEARNING_RATE = 1e-3;
 const CLIP_NORM = 1;
@@ -249,44 +241,6 @@ function matmul(n: number): MatmulRow {
   tf.dispose([a, b]);
   const ms = median(samples);
   return { size: n, ms, gflops: (2 * n ** 3) / (ms * 1e6), reps: samples.length };
-}
-
-// ── the cpu UnsortedSegmentSum problem ──
-
-interface SegmentProbe {
-  readonly targets: number;
-  readonly segments: number;
-  readonly kernelMs: number;
-  readonly jsMs: number;
-}
-
-/**
- * `scatterAddRows` as `pickLogProbs`' gradient needs it for `targets` positions: values
- * [targets, 1] into targets·V rows, once with tfjs-cpu's kernel and once on the JS path.
- */
-function probeSegmentSum(targets: number): SegmentProbe {
-  const segments = targets * VOCAB;
-  const values = tf.randomUniform([targets, 1], -1, 1, 'float32', 3) as tf.Tensor2D;
-  const indices = Int32Array.from({ length: targets }, (_, i) => i * VOCAB + ((i * 37) % VOCAB));
-  const time = (): number => {
-    const start = performance.now();
-    const out = scatterAddRows(values, indices, segments);
-    out.dataSync();
-    const ms = performance.now() - start;
-    out.dispose();
-    return ms;
-  };
-  const kernelMs = time();
-  const config = tf.getKernel('UnsortedSegmentSum', 'cpu');
-  tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
-  let jsMs: number;
-  try {
-    jsMs = time();
-  } finally {
-    tf.registerKernel(config);
-  }
-  values.dispose();
-  return { targets, segments, kernelMs, jsMs };
 }
 
 // ── training and generation per preset ──
@@ -517,7 +471,6 @@ interface BackendResult {
   readonly rows: PresetRow[];
   readonly simd?: boolean;
   readonly threads?: number;
-  readonly segmentProbe?: SegmentProbe;
 }
 
 const loadStart = loadavg()[0] as number;
@@ -537,37 +490,19 @@ for (const backend of backends) {
   }
   let best = rowsMatmul.reduce((a, b) => (b.gflops > a.gflops ? b : a));
 
-  // cpu: the segment-sum kernel that `scatterAddRows` would use; unregistered while training.
-  let segmentProbe: SegmentProbe | undefined;
-  let cpuKernel: tf.KernelConfig | undefined;
-  if (backend === 'cpu' && tf.getKernel('UnsortedSegmentSum', 'cpu') !== undefined) {
-    segmentProbe = probeSegmentSum(SEGMENT_PROBE_TARGETS);
-    results.cpu_segment_sum_probe_kernel_ms = round(segmentProbe.kernelMs, 1);
-    results.cpu_segment_sum_probe_js_ms = round(segmentProbe.jsMs, 2);
-    log(
-      `cpu UnsortedSegmentSum, ${segmentProbe.targets} targets (${segmentProbe.segments} segments): tfjs kernel ${segmentProbe.kernelMs.toFixed(0)} ms, JS path ${segmentProbe.jsMs.toFixed(1)} ms; unregistering the kernel for training`,
-    );
-    cpuKernel = tf.getKernel('UnsortedSegmentSum', 'cpu');
-    tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
-  }
-
   const rows: PresetRow[] = [];
-  try {
-    let previous: Previous | undefined;
-    for (const preset of presets) {
-      const row = benchPreset(backend, preset, best.gflops, previous);
-      rows.push(row);
-      if (row.train !== undefined) {
-        previous = {
-          parameters: row.parameters,
-          stepMs: row.train.stepMs,
-          batch: row.train.batch,
-          bytesAtLoss: row.train.bytesAtLoss,
-        };
-      }
+  let previous: Previous | undefined;
+  for (const preset of presets) {
+    const row = benchPreset(backend, preset, best.gflops, previous);
+    rows.push(row);
+    if (row.train !== undefined) {
+      previous = {
+        parameters: row.parameters,
+        stepMs: row.train.stepMs,
+        batch: row.train.batch,
+        bytesAtLoss: row.train.bytesAtLoss,
+      };
     }
-  } finally {
-    if (cpuKernel !== undefined) tf.registerKernel(cpuKernel);
   }
 
   // The machine is shared: measure the best size again and keep the better ceiling.
@@ -595,7 +530,6 @@ for (const backend of backends) {
     rows,
     ...(info.simd === undefined ? {} : { simd: info.simd }),
     ...(info.threads === undefined ? {} : { threads: info.threads }),
-    ...(segmentProbe === undefined ? {} : { segmentProbe }),
   });
 }
 
@@ -693,14 +627,6 @@ for (const b of backendResults) {
     `Checks: loss of the warm-up step (ln ${VOCAB} = ${fmt(Math.log(VOCAB), 3)} at initialisation): ${losses.join(', ') || '–'}; tokens sampled with the cache equal to those without (same seed): ${matches.join(', ') || '–'}.`,
     '',
   );
-  const probe = b.segmentProbe;
-  if (probe !== undefined) {
-    const fullSegments = BATCH * (SEQ - 1) * VOCAB;
-    lines.push(
-      `**cpu training runs with tfjs-cpu's \`UnsortedSegmentSum\` kernel unregistered.** \`scatterAddRows\` (\`src/model/ops.ts\`, the gradient of every \`gatherRows\`) uses that kernel where the backend has one, and tfjs-cpu's runs equal/cast/multiply/sum once per segment, keeping every intermediate until it returns. \`pickLogProbs\` gathers from a [rows·${VOCAB}, 1] table, so its gradient has rows·${VOCAB} segments: measured here, ${probe.targets} targets (${fmt(probe.segments, 0)} segments) take **${fmt(probe.kernelMs, 0)} ms** with the kernel vs ${fmt(probe.jsMs, 1)} ms on the JavaScript path. A training step has ${BATCH}·${SEQ - 1} = ${BATCH * (SEQ - 1)} targets (${fmt(fullSegments, 0)} segments, each over ${BATCH * (SEQ - 1)} values instead of ${probe.targets}): ≥ ${fmt((probe.kernelMs * fullSegments) / probe.segments / 1000, 0)} s by the segment count alone, and the intermediates kept alive (a bool mask, its float32 cast and the product, ≈ 9 bytes per value per segment) come to ≈ ${fmt((fullSegments * 9 * BATCH * (SEQ - 1)) / 1e9, 0)} GB. With the kernel unregistered, \`scatterAddRows\` takes the JavaScript path that wasm always uses (the kernel is registered again afterwards).`,
-      '',
-    );
-  }
 }
 if (skipped.length > 0) lines.push('## Skipped', '', ...skipped.map((s) => `- ${s}`), '');
 if (notes.length > 0) lines.push('## Notes', '', ...notes.map((s) => `- ${s}`), '');
