@@ -1,3 +1,5 @@
+import { SpaError } from '@spa/core';
+
 const formatMarker = 'spa.error.tokenizer-format';
 const formatSymbol = Symbol.for(formatMarker);
 
@@ -10,7 +12,7 @@ const formatSymbol = Symbol.for(formatMarker);
  * as a whole is wrong (not an object). Test for it with {@link TokenizerFormatError.isInstance},
  * which also recognises instances from a second copy of the package (ESM and CJS side by side).
  */
-export class TokenizerFormatError extends Error {
+export class TokenizerFormatError extends SpaError {
   protected readonly [formatSymbol] = true;
   /** Path of the offending field, e.g. `merges[12][1]`; `''` for the value as a whole. */
   readonly field: string;
@@ -22,9 +24,8 @@ export class TokenizerFormatError extends Error {
    * @param reason - What was wrong with it.
    * @param options - Standard error options (`cause`).
    */
-  constructor(field: string, reason: string, options?: ErrorOptions) {
-    super(`${field === '' ? 'tokenizer' : field}: ${reason}`, options);
-    this.name = 'TokenizerFormatError';
+  constructor(field: string, reason: string, options: { readonly cause?: unknown } = {}) {
+    super('TokenizerFormatError', `${field === '' ? 'tokenizer' : field}: ${reason}`, options);
     this.field = field;
     this.reason = reason;
   }
@@ -34,11 +35,7 @@ export class TokenizerFormatError extends Error {
    *
    * @param error - Any caught value.
    */
-  static isInstance(error: unknown): error is TokenizerFormatError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as { [formatSymbol]?: unknown })[formatSymbol] === true
-    );
+  static override isInstance(error: unknown): error is TokenizerFormatError {
+    return SpaError.hasMarker(error, formatMarker);
   }
 }

@@ -1,3 +1,4 @@
+import { createRng } from '@spa/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fnv1a64Hex } from './hash';
@@ -16,16 +17,10 @@ import { utf8ByteIds } from './validate';
 const S = DEFAULT_SPECIAL_TOKENS.length;
 const FIRST_MERGE_ID = S + 256;
 
-/** mulberry32: a tiny seeded PRNG so the generated corpora are fixed. */
+/** A seeded uniform stream (core's RNG) so the generated corpora are fixed. */
 function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.nextFloat();
 }
 
 const RECEPTACLES = ['cabinet', 'countertop', 'drawer', 'fridge', 'shelf', 'sinkbasin', 'desk'];
