@@ -362,15 +362,7 @@ export class TransformerProgressEstimator implements ProgressEstimator {
     const segments = trajectories.map((trajectory) => this.segments(trajectory));
     for (const chunk of chunkByTokens(segments, maxBatchTokens)) {
       throwIfAborted(options.signal);
-      const flat = chunk.flat();
-      const values = tf.tidy(() => this.contributions(flat).dataSync() as Float32Array);
-      let cursor = 0;
-      for (const trajectorySegments of chunk) {
-        let count = 0;
-        for (const segment of trajectorySegments) count += segment.reads.length;
-        out.push(Array.from(values.subarray(cursor, cursor + count)));
-        cursor += count;
-      }
+      out.push(...this.contributionRows(chunk));
       await new Promise((resolve) => setImmediate(resolve));
     }
     return out;
@@ -437,6 +429,17 @@ export class TransformerProgressEstimator implements ProgressEstimator {
     });
   }
 
+  /** One forward pass over a chunk: the contributions of each of its trajectories (no gradients). */
+  private contributionRows(chunk: readonly (readonly Segment[])[]): number[][] {
+    const values = tf.tidy(() => this.contributions(chunk.flat()).dataSync() as Float32Array);
+    let cursor = 0;
+    return chunk.map((segments) => {
+      const count = segments.reduce((n, segment) => n + segment.reads.length, 0);
+      cursor += count;
+      return Array.from(values.subarray(cursor - count, cursor));
+    });
+  }
+
   private contributions(segments: readonly Segment[]): tf.Tensor1D {
     const hidden = hiddenAt(
       this.modelValue,
@@ -469,17 +472,9 @@ export class TransformerProgressEstimator implements ProgressEstimator {
     // Too many tokens for one pass: L = mean_i (S_i − R_i)² is linear in each c once the sums
     // are known, so pass 1 computes S_i without gradients and pass 2 accumulates the gradient
     // of Σ_i w_i·S_i with w_i = 2(S_i − R_i)/N, chunk by chunk.
-    const sums: number[] = [];
-    for (const chunk of chunks) {
-      const values = tf.tidy(() => this.contributions(chunk.flat()).dataSync() as Float32Array);
-      let cursor = 0;
-      for (const trajectorySegments of chunk) {
-        let sum = 0;
-        for (const segment of trajectorySegments)
-          for (let i = 0; i < segment.reads.length; i++) sum += values[cursor++] as number;
-        sums.push(sum);
-      }
-    }
+    const sums = chunks.flatMap((chunk) =>
+      this.contributionRows(chunk).map((row) => row.reduce((a, b) => a + b, 0)),
+    );
     let loss = 0;
     sums.forEach((sum, i) => {
       loss += (sum - (targets[i] as number)) ** 2;

@@ -1,5 +1,6 @@
 import { createRng, InvalidArgumentError, type Rng } from '@spa/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { hiddenAt, padSequences } from '../train/batch';
 import type { TransformerLM } from './model';
 import {
   applyRotary,
@@ -150,10 +151,7 @@ export function generate(
   const caches: LayerCache[] = [];
   try {
     // Prefill: the right-padded prompts, positions 0..width−1.
-    const ids = new Int32Array(batch * width);
-    prompts.forEach((prompt, row) => {
-      ids.set(prompt, row * width);
-    });
+    const { ids } = padSequences(prompts);
     const lastRows = Int32Array.from(lengths, (length, row) => row * width + length - 1);
     let logits = tf.tidy(() => {
       const input = tf.tensor2d(ids, [batch, width], 'int32');
@@ -250,16 +248,13 @@ function runCached(
 }
 
 function lastLogits(model: TransformerLM, sequences: readonly (readonly number[])[]): Float32Array {
-  const batch = sequences.length;
-  const width = Math.max(...sequences.map((s) => s.length));
-  const ids = new Int32Array(batch * width);
-  sequences.forEach((sequence, row) => {
-    ids.set(sequence, row * width);
-  });
-  const lastRows = Int32Array.from(sequences, (sequence, row) => row * width + sequence.length - 1);
   return tf.tidy(() => {
-    const hidden = model.forward(tf.tensor2d(ids, [batch, width], 'int32'));
-    return model.logits(gatherRows(hidden, lastRows)).dataSync() as Float32Array;
+    const hidden = hiddenAt(
+      model,
+      sequences,
+      sequences.map((sequence) => [sequence.length - 1]),
+    );
+    return model.logits(hidden).dataSync() as Float32Array;
   });
 }
 
