@@ -1,7 +1,67 @@
 /**
  * `@spa/ppo`: the training side of SPA-RL — a policy that writes its actions as text with an
- * `@spa/lm` transformer (behaviour cloning, rollouts, step-level PPO and evaluation follow).
+ * `@spa/lm` transformer, behaviour cloning, batched rollouts, step-level PPO with switchable
+ * rewards (SPA, sparse, …, grpo, rloo) and evaluation.
  *
  * @packageDocumentation
  */
-export { LmPolicy, type LmPolicyAction, type LmPolicyOptions, VALUE_HEAD } from './policy';
+export {
+  type BehaviourCloneEpoch,
+  type BehaviourCloneOptions,
+  type BehaviourCloneReport,
+  behaviourClone,
+  demonstrationExamples,
+} from './bc';
+export {
+  adaptKlCoef,
+  DEFAULT_PPO_CONFIG,
+  PPO_REWARD_SCHEMES,
+  type PpoConfig,
+  type PpoRewardScheme,
+  resolvePpoConfig,
+} from './config';
+export {
+  type EvaluatedEpisode,
+  type EvaluatePolicyOptions,
+  type EvaluationResult,
+  type EvaluationSummary,
+  evaluatePolicy,
+  evaluationMetrics,
+  evaluationToMarkdown,
+  summarizeEpisodes,
+  writeEvaluation,
+} from './evaluate';
+export {
+  type LmActOptions,
+  LmPolicy,
+  type LmPolicyAction,
+  type LmPolicyOptions,
+  VALUE_HEAD,
+} from './policy';
+export {
+  type IterationMetrics,
+  PpoDivergenceError,
+  PpoTrainer,
+  type PpoTrainerOptions,
+  ppoRunPaths,
+  type RewardInputs,
+} from './ppo';
+export {
+  type CollectRolloutsOptions,
+  collectRollouts,
+  type EpisodeSpec,
+  type ExplorationOptions,
+  explorationEpisodes,
+  type RolloutEpisode,
+  type RolloutTiming,
+  type StepDecision,
+} from './rollout';
+export {
+  type ActionOutputs,
+  actionOutputs,
+  chunkByTokens,
+  decisionsFromTrajectory,
+  type PpoSample,
+  samplesOf,
+  scoreSamples,
+} from './samples';

@@ -5,6 +5,7 @@ import {
   type Policy,
   type PolicyAction,
   type PolicyContext,
+  type Rng,
 } from '@spa/core';
 import {
   ContextBuilder,
@@ -28,6 +29,17 @@ export interface LmPolicyOptions {
   /** Sample only among the k most likely tokens. Default: all. */
   readonly topK?: number;
   /** Read the value head at the end of each prompt (one extra forward pass). Default: when the model has a `value` head. */
+  readonly values?: boolean;
+}
+
+/** Options of {@link LmPolicy.act}: core's, plus per-row sampling streams. */
+export interface LmActOptions extends ActOptions {
+  /**
+   * One sampling stream per context (overrides `seed`): rollouts give each episode its own
+   * stream, so an episode's actions do not depend on which other episodes share the batch.
+   */
+  readonly rngs?: readonly Rng[];
+  /** Read the value head for this call. Default: the policy's `values` option. */
   readonly values?: boolean;
 }
 
@@ -91,10 +103,22 @@ export class LmPolicy implements Policy {
   /** Writes one action per context (temperature 1 unless given; 0 = greedy). */
   async act(
     contexts: readonly PolicyContext[],
-    options: ActOptions = {},
+    options: LmActOptions = {},
   ): Promise<LmPolicyAction[]> {
     options.signal?.throwIfAborted();
     if (contexts.length === 0) return [];
+    if (options.rngs !== undefined && options.rngs.length !== contexts.length) {
+      throw new InvalidArgumentError({
+        field: 'options.rngs',
+        reason: `expected one stream per context (${contexts.length}), got ${options.rngs.length}`,
+      });
+    }
+    if (options.values === true && !this.model.config.scalarHeads.includes(VALUE_HEAD)) {
+      throw new InvalidArgumentError({
+        field: 'options.values',
+        reason: `the model has no '${VALUE_HEAD}' head`,
+      });
+    }
     const prompts = contexts.map((context) => this.contexts.prompt(context));
     const root = createRng(options.seed ?? 0);
     const eoa = this.contexts.endOfAction;
@@ -102,11 +126,11 @@ export class LmPolicy implements Policy {
       maxNewTokens: this.contexts.maxActionTokens - 1,
       temperature: options.temperature ?? 1,
       stopTokens: [eoa],
-      rngs: prompts.map((_, row) => root.fork(row)),
+      rngs: options.rngs ?? prompts.map((_, row) => root.fork(row)),
       ...(this.topK === undefined ? {} : { topK: this.topK }),
     });
     let values: Float32Array | undefined;
-    if (this.readValues) {
+    if (options.values ?? this.readValues) {
       values = tf.tidy(() => {
         const hidden = hiddenAt(
           this.model,

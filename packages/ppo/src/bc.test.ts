@@ -1,0 +1,133 @@
+import type { Trajectory } from '@spa/core';
+import { createLanguageModel, selectBackend, trainTokenizer } from '@spa/lm';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  CORRECT_KEY,
+  CORRIDOR_TASKS,
+  corridorDemonstration,
+  createCorridorEnv,
+} from './__fixtures__/corridor';
+import { type BehaviourCloneEpoch, behaviourClone } from './bc';
+import { LmPolicy } from './policy';
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
+
+describe('behaviourClone', () => {
+  it('reaches the known optimum from demonstrations (teacher-forced and in the env)', async () => {
+    // The corridor: only the red key opens the door, after a walk (known optimum: win in 8 steps).
+    const demonstrations = CORRIDOR_TASKS.map((taskId) =>
+      corridorDemonstration(taskId, CORRECT_KEY),
+    );
+    const others = CORRIDOR_TASKS.map((taskId) => corridorDemonstration(taskId, 'blue'));
+    const tokenizer = trainTokenizer(
+      [...demonstrations, ...others].flatMap((d) => [
+        d.goal,
+        ...d.steps.flatMap((s) => [s.observation, s.action]),
+      ]),
+      { vocabSize: 300 },
+    );
+    const { model } = await createLanguageModel({
+      tokenizer,
+      preset: 'test',
+      contextLength: 96,
+      seed: 1,
+    });
+    const policy = new LmPolicy(model, tokenizer, {
+      context: { maxActionTokens: 8, historyWindow: 1 },
+    });
+    const envs = [0, 1].map(() => createCorridorEnv());
+
+    const before = tf.memory().numTensors;
+    const epochs: BehaviourCloneEpoch[] = [];
+    const report = await behaviourClone(policy, demonstrations, {
+      epochs: 16,
+      batchSize: 1,
+      learningRate: 1e-2,
+      validation: others,
+      evaluation: { envs, taskIds: CORRIDOR_TASKS, every: 8 },
+      seed: 2,
+      onEpoch: (event) => {
+        epochs.push(event);
+      },
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(report.truncatedActions).toBe(0);
+    expect(report.steps).toBe(16 * 4);
+    expect(epochs).toEqual(report.history);
+    const first = report.history[0];
+    const last = report.history.at(-1);
+    expect(last?.trainLoss).toBeLessThan((first?.trainLoss ?? 0) / 20);
+    // The held-out demonstrations take the wrong key: their loss stays above the training loss.
+    expect(last?.validationLoss).toBeGreaterThan(last?.trainLoss ?? 0);
+    // Evaluated at epochs 8 and 16 only.
+    expect(report.history.map((e) => e.evaluation !== undefined)).toEqual(
+      Array.from({ length: 16 }, (_, i) => i + 1 === 8 || i + 1 === 16),
+    );
+    // In the env, greedy decoding reaches the optimum: every task won, every action grounded.
+    expect(last?.evaluation).toMatchObject({ successRate: 1, groundingAccuracy: 1, meanSteps: 8 });
+    // Teacher-forced: in each demonstrated context, greedy decoding writes the expert's action.
+    for (const demo of demonstrations) {
+      const contexts = demo.steps.map((step, t) => ({
+        goal: demo.goal,
+        history: demo.steps.slice(0, t),
+        observation: step.observation,
+      }));
+      const decisions = await policy.act(contexts, { temperature: 0 });
+      expect(decisions.map((d) => d.action)).toEqual(demo.steps.map((s) => s.action));
+    }
+    model.dispose();
+    await Promise.all(envs.map((e) => e.close()));
+  }, 120_000);
+
+  it('counts demonstrated actions longer than the action budget', async () => {
+    const demo: Trajectory = {
+      taskId: 't',
+      env: 'x',
+      goal: 'g',
+      steps: [
+        {
+          observation: 'o',
+          action: 'take the very long named object from the place',
+          grounded: true,
+          reward: 0,
+        },
+      ],
+      finalReward: 0,
+      won: false,
+    };
+    const tokenizer = trainTokenizer(['go to desk 1'], { vocabSize: 270 });
+    const { model } = await createLanguageModel({ tokenizer, preset: 'test', contextLength: 64 });
+    const policy = new LmPolicy(model, tokenizer, { context: { maxActionTokens: 8 } });
+    const report = await behaviourClone(policy, [demo], { epochs: 1 });
+    expect(report.truncatedActions).toBe(1);
+    model.dispose();
+  });
+
+  it('rejects empty input and bad options', async () => {
+    const tokenizer = trainTokenizer(['go to desk 1'], { vocabSize: 270 });
+    const { model } = await createLanguageModel({ tokenizer, preset: 'test', contextLength: 64 });
+    const policy = new LmPolicy(model, tokenizer, { context: { maxActionTokens: 8 } });
+    await expect(behaviourClone(policy, [])).rejects.toThrow(/demonstrations.*nothing to clone/);
+    const empty: Trajectory = {
+      taskId: 't',
+      env: 'x',
+      goal: 'g',
+      steps: [],
+      finalReward: 0,
+      won: false,
+    };
+    await expect(behaviourClone(policy, [empty])).rejects.toThrow(/demonstrations\[0\].steps/);
+    const demo: Trajectory = {
+      ...empty,
+      steps: [{ observation: 'o', action: 'go to desk 1', grounded: true, reward: 0 }],
+    };
+    await expect(behaviourClone(policy, [demo], { epochs: 0 })).rejects.toThrow(/options.epochs/);
+    await expect(
+      behaviourClone(policy, [demo], { evaluation: { envs: [], taskIds: [], every: 0 } }),
+    ).rejects.toThrow(/options.evaluation.every/);
+    model.dispose();
+  });
+});
