@@ -31,6 +31,7 @@ export {
   summarizeEpisodes,
   writeEvaluation,
 } from './evaluate';
+export { type MonteCarloRewardInputsOptions, monteCarloRewardInputs } from './monte-carlo';
 export {
   type LmActOptions,
   LmPolicy,

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRandomPolicy } from '@spa/core/testing';
 import {
   createLanguageModel,
   loadLanguageModel,
@@ -18,6 +19,7 @@ import {
   TabularProgressEstimator,
 } from './__fixtures__/corridor';
 import type { PpoConfig } from './config';
+import { monteCarloRewardInputs } from './monte-carlo';
 import { LmPolicy } from './policy';
 import { type IterationMetrics, PpoDivergenceError, PpoTrainer } from './ppo';
 
@@ -260,4 +262,43 @@ describe('PpoTrainer', () => {
     await expect(PpoTrainer.resume(directory, { envs, taskIds: CORRIDOR_TASKS })).rejects.toThrow();
     policy.model.dispose();
   });
+
+  it("computes the 'mc' scheme's prefix returns by replaying prefixes and continuing them", async () => {
+    const envs = [createCorridorEnv(), createCorridorEnv()];
+    // Uniform over the admissible actions: a random key, then the only valid walk / open.
+    const inputs = monteCarloRewardInputs({
+      policy: createRandomPolicy({ seed: 3 }),
+      envs,
+      rolloutsPerPrefix: 12,
+    });
+    const red = { ...corridorDemonstration('corridor/north', 'red'), meta: { seed: 3 } };
+    const blue = { ...corridorDemonstration('corridor/east', 'blue'), meta: { seed: 4 } };
+    const { prefixReturns } = await inputs([red, blue]);
+    expect(prefixReturns).toHaveLength(2);
+    const [fromRed, fromBlue] = prefixReturns ?? [];
+    expect(fromRed).toHaveLength(red.steps.length);
+    // From the start a random key wins about a third of the time; after the recorded key, the outcome is fixed.
+    const start = Array.from(fromRed?.[0] ?? []);
+    expect(start.some((r) => r === 1) && start.some((r) => r === 0)).toBe(true);
+    for (let t = 1; t < red.steps.length; t++) {
+      expect(Array.from(fromRed?.[t] ?? [])).toEqual(new Array(12).fill(1));
+      expect(Array.from(fromBlue?.[t] ?? [])).toEqual(new Array(12).fill(0));
+    }
+    await expect(inputs([corridorDemonstration('corridor/north', 'red')])).rejects.toThrow(
+      /trajectories\[0\].meta.seed/,
+    );
+    // And the trainer takes them as the 'mc' scheme's inputs.
+    const policy = await freshPolicy(5);
+    const trainer = PpoTrainer.create({
+      policy,
+      envs,
+      taskIds: CORRIDOR_TASKS,
+      rewardInputs: monteCarloRewardInputs({ policy, envs, rolloutsPerPrefix: 1 }),
+      config: { ...FAST, rewardScheme: 'mc' },
+    });
+    const metrics = await trainer.step();
+    expect(Number.isFinite(metrics['rewards/mean_step_reward'])).toBe(true);
+    await trainer.dispose();
+    policy.model.dispose();
+  }, 60_000);
 });

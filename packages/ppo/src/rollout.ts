@@ -5,6 +5,7 @@ import {
   type Policy,
   type PolicyAction,
   type StepInfo,
+  type StepResult,
   type TextEnv,
   type Trajectory,
   type TrajectoryStep,
@@ -15,10 +16,18 @@ import type { LmActOptions, LmPolicyAction } from './policy';
 export interface EpisodeSpec {
   /** Task passed to `env.reset`; omitted, the env draws one from its seed. */
   readonly taskId?: string;
-  /** Seed of the env reset and of this episode's sampling stream. */
+  /** Seed of the env reset and (unless `sampleSeed` is given) of this episode's sampling stream. */
   readonly seed: number;
+  /** Seed of the sampling stream when it must differ from the reset seed (Monte-Carlo continuations). */
+  readonly sampleSeed?: number;
   /** Stored in `trajectory.meta.rollout` (the index of the rollout within its task in exploration). */
   readonly rollout?: number;
+  /**
+   * Actions replayed right after the reset, before the policy takes over (Monte-Carlo values of
+   * a prefix). They are recorded as the trajectory's first steps, without decisions;
+   * `trajectory.meta.prefixSteps` says how many.
+   */
+  readonly prefix?: readonly string[];
 }
 
 /** What the policy generated at one step, token for token (what PPO trains on). */
@@ -34,7 +43,10 @@ export interface StepDecision {
 /** A played episode: the trajectory (core's format) and the policy's tokens at each step. */
 export interface RolloutEpisode {
   readonly trajectory: Trajectory;
-  /** One per step of `trajectory` (empty when the policy does not report its tokens). */
+  /**
+   * One per policy step of `trajectory` — the steps after a replayed `prefix` (empty when the
+   * policy does not report its tokens).
+   */
   readonly decisions: readonly StepDecision[];
   /** Ended by the env (won or lost), as opposed to the step budget. */
   readonly terminated: boolean;
@@ -147,7 +159,7 @@ export async function collectRollouts(options: CollectRolloutsOptions): Promise<
       ...(spec.taskId === undefined ? {} : { taskId: spec.taskId }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
-    return {
+    const slot: Slot = {
       env,
       index,
       spec,
@@ -163,6 +175,33 @@ export async function collectRollouts(options: CollectRolloutsOptions): Promise<
       score: undefined,
       won: false,
     };
+    for (const action of spec.prefix ?? []) {
+      const result = await env.step(
+        action,
+        options.signal === undefined ? {} : { signal: options.signal },
+      );
+      if (record(slot, action, result)) {
+        finish(slot, result.terminated);
+        return start(env);
+      }
+    }
+    return slot;
+  };
+  /** Records one step; true when the episode is over. */
+  const record = (slot: Slot, action: string, result: StepResult<StepInfo>): boolean => {
+    slot.steps.push({
+      observation: slot.observation,
+      action,
+      grounded: result.info.grounded,
+      reward: result.reward,
+    });
+    slot.history.push({ observation: slot.observation, action });
+    slot.rewardSum += result.reward;
+    slot.score = result.info.score;
+    slot.won = result.info.won;
+    slot.observation = result.observation;
+    slot.admissible = result.info.admissibleActions;
+    return result.terminated || result.truncated || slot.steps.length >= cap;
   };
   const finish = (slot: Slot, terminated: boolean): void => {
     const { spec } = slot;
@@ -177,6 +216,7 @@ export async function collectRollouts(options: CollectRolloutsOptions): Promise<
         seed: spec.seed,
         ...(spec.rollout === undefined ? {} : { rollout: spec.rollout }),
         ...(slot.taskType === undefined ? {} : { taskType: slot.taskType }),
+        ...(spec.prefix === undefined ? {} : { prefixSteps: spec.prefix.length }),
       },
     };
     const episode: RolloutEpisode = { trajectory, decisions: slot.decisions, terminated };
@@ -195,7 +235,11 @@ export async function collectRollouts(options: CollectRolloutsOptions): Promise<
       temperature,
       values: false,
       seed: tickRng.fork(tick++).nextUint32(),
-      rngs: slots.map((slot) => createRng(slot.spec.seed).fork('policy').fork(slot.steps.length)),
+      rngs: slots.map((slot) =>
+        createRng(slot.spec.sampleSeed ?? slot.spec.seed)
+          .fork('policy')
+          .fork(slot.steps.length),
+      ),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     };
     const actStarted = performance.now();
@@ -227,12 +271,7 @@ export async function collectRollouts(options: CollectRolloutsOptions): Promise<
             decision.action,
             options.signal === undefined ? {} : { signal: options.signal },
           );
-          slot.steps.push({
-            observation: slot.observation,
-            action: decision.action,
-            grounded: result.info.grounded,
-            reward: result.reward,
-          });
+          const over = record(slot, decision.action, result);
           if (decision.prompt !== undefined && decision.tokens !== undefined) {
             slot.decisions.push({
               prompt: decision.prompt,
@@ -242,13 +281,7 @@ export async function collectRollouts(options: CollectRolloutsOptions): Promise<
                 : { logProbs: Array.from(decision.tokenLogProbs) }),
             });
           }
-          slot.history.push({ observation: slot.observation, action: decision.action });
-          slot.rewardSum += result.reward;
-          slot.score = result.info.score;
-          slot.won = result.info.won;
-          slot.observation = result.observation;
-          slot.admissible = result.info.admissibleActions;
-          if (result.terminated || result.truncated || slot.steps.length >= cap) {
+          if (over) {
             finish(slot, result.terminated);
             return start(slot.env);
           }
