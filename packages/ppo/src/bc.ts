@@ -3,6 +3,7 @@ import { AdamW, tokenLogProbs } from '@spa/lm';
 import * as tf from '@tensorflow/tfjs-core';
 import { type EvaluatePolicyOptions, type EvaluationSummary, evaluatePolicy } from './evaluate';
 import type { LmPolicy } from './policy';
+import { decisionsFromTrajectory } from './samples';
 
 /** Options of {@link behaviourClone}. */
 export interface BehaviourCloneOptions {
@@ -78,17 +79,10 @@ export function demonstrationExamples(policy: LmPolicy, trajectory: Trajectory):
     return out;
   };
   if (episode !== undefined) return [{ ids: episode.ids, targets: targetsOf(episode.actionMask) }];
-  return trajectory.steps.map((step, t) => {
-    const encoded = builder.withAction(
-      {
-        goal: trajectory.goal,
-        history: trajectory.steps.slice(0, t),
-        observation: step.observation,
-      },
-      step.action,
-    );
-    return { ids: encoded.ids, targets: targetsOf(encoded.actionMask) };
-  });
+  return decisionsFromTrajectory(policy, trajectory).map(({ prompt, tokens }) => ({
+    ids: [...prompt, ...tokens],
+    targets: tokens.map((_, k) => prompt.length + k),
+  }));
 }
 
 /**
