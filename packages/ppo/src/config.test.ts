@@ -35,6 +35,7 @@ describe('resolvePpoConfig', () => {
       /config.mode.*online, offline/,
     );
     expect(() => resolvePpoConfig({ adaptiveKl: 'yes' as never })).toThrow(/config.adaptiveKl/);
+    expect(() => resolvePpoConfig({ detachValue: 1 as never })).toThrow(/config.detachValue/);
     expect(() => resolvePpoConfig({ learningRat: 1 } as never)).toThrow(
       /config.learningRat.*unknown/,
     );

@@ -48,6 +48,13 @@ export interface PpoConfig {
   readonly clipRangeValue: number;
   /** Value-loss weight. Default 0.1 (trl `vf_coef`). */
   readonly valueCoef: number;
+  /**
+   * Train the value head on detached hidden states, so the value loss never reaches the shared
+   * transformer (a linear critic on the policy's features). Default false: the reference shares
+   * the trunk (trl's `AutoModelForCausalLMWithValueHead`). Small models whose shaped returns are
+   * far from the head's initial outputs are more stable with true (measured in the tests).
+   */
+  readonly detachValue: boolean;
   /** Entropy bonus weight. Default 0 (trl has none; cleanrl uses 0.01). */
   readonly entropyCoef: number;
   /** Adam learning rate (constant). Default 1e-5 (StepTool's `ppo_kwargs.learning_rate`). */
@@ -64,6 +71,11 @@ export interface PpoConfig {
   readonly klTarget: number;
   /** Horizon of the adaptive controller. Default 10000 (trl `horizon`). */
   readonly klHorizon: number;
+  /**
+   * Stop the remaining PPO epochs of an iteration once an epoch ends with approx-KL above this
+   * (cleanrl's `target_kl`). Default 0: off.
+   */
+  readonly targetKl: number;
   /** Padded tokens per forward chunk when scoring (memory bound). Default 16384. */
   readonly maxBatchTokens: number;
   /** Root seed: task order, rollouts and minibatch shuffles derive from (seed, iteration). Default 0. */
@@ -88,6 +100,7 @@ export const DEFAULT_PPO_CONFIG: PpoConfig = Object.freeze({
   clipRange: 0.2,
   clipRangeValue: 0.2,
   valueCoef: 0.1,
+  detachValue: false,
   entropyCoef: 0,
   learningRate: 1e-5,
   weightDecay: 0,
@@ -96,6 +109,7 @@ export const DEFAULT_PPO_CONFIG: PpoConfig = Object.freeze({
   adaptiveKl: true,
   klTarget: 6,
   klHorizon: 10000,
+  targetKl: 0,
   maxBatchTokens: 16384,
   seed: 0,
 } satisfies PpoConfig);
@@ -162,9 +176,10 @@ export function resolvePpoConfig(input: Partial<PpoConfig> = {}): PpoConfig {
   range('klCoef', 0, 1e6);
   range('klTarget', 0, 1e6);
   range('klHorizon', 1, 1e12);
+  range('targetKl', 0, 1e6);
   range('maxBatchTokens', 16, 1e9, true);
   range('seed', 0, 2 ** 32 - 1, true);
-  for (const field of ['normalizeAdvantages', 'adaptiveKl'] as const) {
+  for (const field of ['normalizeAdvantages', 'adaptiveKl', 'detachValue'] as const) {
     if (typeof config[field] !== 'boolean') {
       throw new InvalidArgumentError({
         field: `config.${field}`,

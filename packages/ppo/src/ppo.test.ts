@@ -210,6 +210,8 @@ describe('PpoTrainer', () => {
       expect(Number.isFinite(metrics[0]?.[name]), name).toBe(true);
     }
     expect(metrics[0]?.['losses/value']).toBe(0);
+    // targetKl: the first epoch already moves the policy past 1e-9, so the other two are skipped.
+    expect(metrics.map((m) => m['charts/ppo_epochs'])).toEqual([1, 1]);
     expect(metrics[0]?.global_step).toBe(9 * 8);
     const after = policy.model.getWeights();
     expect(after.get('tok_emb')?.data).not.toEqual(before.get('tok_emb')?.data);

@@ -536,6 +536,7 @@ export class PpoTrainer {
       'losses/clipfrac': stats.clipFraction,
       'losses/kl_ref': meanKlPerSample,
       'losses/grad_norm': stats.gradNorm,
+      'charts/ppo_epochs': stats.epochs,
       'perf/env_steps_per_second':
         config.mode === 'online'
           ? stepCount / Math.max(1e-9, timing.policySeconds + timing.envSeconds)
@@ -727,6 +728,7 @@ export class PpoTrainer {
     approxKl: number;
     clipFraction: number;
     gradNorm: number;
+    epochs: number;
   }> {
     const { config } = this;
     const model = this.policy.model;
@@ -740,6 +742,7 @@ export class PpoTrainer {
       gradNorm: 0,
     };
     let minibatches = 0;
+    let epochsRun = 0;
     const gather = (
       source: Float32Array | Uint8Array,
       indices: readonly number[],
@@ -753,6 +756,8 @@ export class PpoTrainer {
       return Float32Array.from(out);
     };
     for (let epoch = 0; epoch < config.epochs; epoch++) {
+      epochsRun += 1;
+      let lastApproxKl = 0;
       const order = input.rng
         .fork('minibatches')
         .fork(epoch)
@@ -774,6 +779,7 @@ export class PpoTrainer {
           const out = actionOutputs(model, minibatch, {
             entropy: true,
             values: input.critic,
+            detachValues: config.detachValue,
           });
           const logRatio = tf.sub(out.logProbs, oldLogProbs);
           const ratio = tf.exp(logRatio);
@@ -845,6 +851,7 @@ export class PpoTrainer {
         totals.valueLoss += values.valueLoss as number;
         totals.entropy += values.entropy as number;
         totals.approxKl += values.approxKl as number;
+        lastApproxKl = values.approxKl as number;
         totals.clipFraction += values.clipFraction as number;
         totals.gradNorm += report.gradNorm;
         minibatches += 1;
@@ -856,6 +863,7 @@ export class PpoTrainer {
         });
         await new Promise((resolve) => setImmediate(resolve));
       }
+      if (config.targetKl > 0 && lastApproxKl > config.targetKl) break;
     }
     const n = Math.max(1, minibatches);
     return {
@@ -865,6 +873,7 @@ export class PpoTrainer {
       approxKl: totals.approxKl / n,
       clipFraction: totals.clipFraction / n,
       gradNorm: totals.gradNorm / n,
+      epochs: epochsRun,
     };
   }
 }

@@ -75,7 +75,12 @@ export interface ActionOutputs {
 export function actionOutputs(
   model: TransformerLM,
   samples: readonly PpoSample[],
-  want: { readonly entropy?: boolean; readonly values?: boolean } = {},
+  want: {
+    readonly entropy?: boolean;
+    readonly values?: boolean;
+    /** Read the values from hidden states the value loss cannot flow back through. */
+    readonly detachValues?: boolean;
+  } = {},
 ): ActionOutputs {
   const sequences = samples.map((sample) => [...sample.prompt, ...sample.tokens]);
   const positions = samples.map((sample) =>
@@ -90,7 +95,9 @@ export function actionOutputs(
     const entropy = want.entropy
       ? (tf.neg(tf.sum(tf.mul(tf.exp(logSoftmax), logSoftmax), 1)) as tf.Tensor1D)
       : undefined;
-    const values = want.values ? model.scalar(VALUE_HEAD, hidden) : undefined;
+    const values = want.values
+      ? model.scalar(VALUE_HEAD, want.detachValues ? stopGradient(hidden) : hidden)
+      : undefined;
     return {
       logProbs,
       ...(entropy === undefined ? {} : { entropy }),
@@ -147,3 +154,9 @@ export function scoreSamples(
   }
   return values === undefined ? { logProbs } : { logProbs, values };
 }
+
+/** Identity forward, zero gradient backward. */
+const stopGradient = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([]);
+  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as <T extends tf.Tensor>(x: T) => T;
