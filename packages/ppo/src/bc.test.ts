@@ -82,6 +82,46 @@ describe('behaviourClone', () => {
     await Promise.all(envs.map((e) => e.close()));
   }, 120_000);
 
+  it('splits a batch over maxBatchTokens and accumulates the same gradient', async () => {
+    const demonstrations = CORRIDOR_TASKS.map((taskId) => corridorDemonstration(taskId, 'green'));
+    const tokenizer = trainTokenizer(
+      demonstrations.flatMap((d) => [d.goal, ...d.steps.flatMap((s) => [s.observation, s.action])]),
+      { vocabSize: 300 },
+    );
+    const train = async (maxBatchTokens?: number) => {
+      const { model } = await createLanguageModel({
+        tokenizer,
+        preset: 'test',
+        contextLength: 96,
+        seed: 4,
+      });
+      const policy = new LmPolicy(model, tokenizer, {
+        context: { maxActionTokens: 8, historyWindow: 1 },
+      });
+      const report = await behaviourClone(policy, demonstrations, {
+        epochs: 2,
+        batchSize: 4,
+        learningRate: 1e-3,
+        ...(maxBatchTokens === undefined ? {} : { maxBatchTokens }),
+      });
+      const weights = model.getWeights();
+      model.dispose();
+      return { report, weights };
+    };
+    const whole = await train();
+    const split = await train(64); // every step of a demonstration is ~30 tokens: many chunks
+    expect(split.report.steps).toBe(whole.report.steps);
+    split.report.history.forEach((epoch, i) => {
+      expect(epoch.trainLoss).toBeCloseTo(whole.report.history[i]?.trainLoss ?? Number.NaN, 4);
+    });
+    for (const [name, weight] of whole.weights) {
+      const other = split.weights.get(name)?.data ?? new Float32Array();
+      weight.data.forEach((value, i) => {
+        expect(Math.abs(value - (other[i] as number)), name).toBeLessThan(1e-4);
+      });
+    }
+  });
+
   it('counts demonstrated actions longer than the action budget', async () => {
     const demo: Trajectory = {
       taskId: 't',

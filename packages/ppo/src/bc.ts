@@ -3,7 +3,7 @@ import { AdamW, tokenLogProbs } from '@spa/lm';
 import * as tf from '@tensorflow/tfjs-core';
 import { type EvaluatePolicyOptions, type EvaluationSummary, evaluatePolicy } from './evaluate';
 import type { LmPolicy } from './policy';
-import { decisionsFromTrajectory } from './samples';
+import { chunkByLength, decisionsFromTrajectory } from './samples';
 
 /** Options of {@link behaviourClone}. */
 export interface BehaviourCloneOptions {
@@ -17,6 +17,12 @@ export interface BehaviourCloneOptions {
   readonly warmupSteps?: number;
   /** After the warm-up: cosine decay to 0 (the reference SFT scripts, default) or constant. */
   readonly decay?: 'cosine' | 'constant' | 'linear';
+  /**
+   * Padded tokens per forward pass: a larger batch is split and its gradients accumulated
+   * exactly (same update as unsplit). Bounds memory when short history windows turn every
+   * demonstrated step into its own sequence. Default 16384.
+   */
+  readonly maxBatchTokens?: number;
   /** Global gradient-norm clip. Default 1. */
   readonly clipNorm?: number;
   /** AdamW weight decay. Default 0 (the reference SFT scripts). */
@@ -108,6 +114,7 @@ export async function behaviourClone(
   };
   const epochs = positive('options.epochs', options.epochs ?? 3);
   const batchSize = positive('options.batchSize', options.batchSize ?? 8);
+  const maxBatchTokens = positive('options.maxBatchTokens', options.maxBatchTokens ?? 16384);
   if (demonstrations.length === 0) {
     throw new InvalidArgumentError({ field: 'demonstrations', reason: 'nothing to clone' });
   }
@@ -166,22 +173,38 @@ export async function behaviourClone(
           .slice(start, start + batchSize)
           .flatMap((i) => examples[i] as Example[]);
         const count = batch.reduce((n, example) => n + example.targets.length, 0);
-        const { value, grads } = tf.variableGrads(
-          () =>
-            tf.neg(
-              tf.mean(
-                tokenLogProbs(
-                  model,
-                  batch.map((e) => e.ids),
-                  batch.map((e) => e.targets),
+        // Mean cross-entropy over the batch's action tokens, accumulated chunk by chunk.
+        let loss = 0;
+        let grads: Record<string, tf.Tensor> = {};
+        for (const chunk of chunkByLength(batch, (e) => e.ids.length, maxBatchTokens)) {
+          const part = tf.variableGrads(
+            () =>
+              tf.div(
+                tf.neg(
+                  tf.sum(
+                    tokenLogProbs(
+                      model,
+                      chunk.map((e) => e.ids),
+                      chunk.map((e) => e.targets),
+                    ),
+                  ),
                 ),
-              ),
-            ) as tf.Scalar,
-          model.variables(),
-        );
+                count,
+              ) as tf.Scalar,
+            model.variables(),
+          );
+          loss += part.value.dataSync()[0] as number;
+          part.value.dispose();
+          const merged: Record<string, tf.Tensor> = { ...part.grads };
+          for (const [name, g] of Object.entries(grads)) {
+            const other = merged[name];
+            merged[name] = other === undefined ? g : tf.add(g, other);
+            if (other !== undefined) tf.dispose([g, other]);
+          }
+          grads = merged;
+        }
         const report = optimizer.step(grads);
-        const loss = value.dataSync()[0] as number;
-        tf.dispose([value, ...Object.values(grads)]);
+        tf.dispose(Object.values(grads));
         if (report.skipped || !Number.isFinite(loss)) {
           throw new InvalidArgumentError({
             field: 'demonstrations',

@@ -28,6 +28,8 @@ export interface PpoConfig {
   readonly tasksPerIteration: number;
   /** Online: rollouts of each task per iteration (groups for `grpo`, `rloo`, `leave-one-out`). Default 1. */
   readonly rolloutsPerTask: number;
+  /** Online: step cap per training episode (below the env's own limit). Default 0: the env's limit. */
+  readonly maxSteps: number;
   /** Sampling temperature of online rollouts. Default 1. */
   readonly temperature: number;
   /** Discount γ. Default 0.99 (paper.md §3, the reference's token-level GAE). */
@@ -90,6 +92,7 @@ export const DEFAULT_PPO_CONFIG: PpoConfig = Object.freeze({
   mode: 'online',
   tasksPerIteration: 8,
   rolloutsPerTask: 1,
+  maxSteps: 0,
   temperature: 1,
   gamma: 0.99,
   lambda: 0.95,
@@ -161,6 +164,7 @@ export function resolvePpoConfig(input: Partial<PpoConfig> = {}): PpoConfig {
   range('beta', -1e6, 1e6);
   range('tasksPerIteration', 1, 1e6, true);
   range('rolloutsPerTask', 1, 1e4, true);
+  range('maxSteps', 0, 1e6, true);
   range('temperature', 0, 100);
   range('gamma', 0, 1);
   range('lambda', 0, 1);

@@ -366,6 +366,7 @@ export class PpoTrainer {
         envs: this.options.envs as readonly TextEnv<StepInfo>[],
         episodes,
         temperature: config.temperature,
+        ...(config.maxSteps > 0 ? { maxSteps: config.maxSteps } : {}),
         timing,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         onEpisode: (_episode, index) =>

@@ -106,27 +106,39 @@ export function actionOutputs(
   });
 }
 
-/** Splits samples into consecutive chunks of at most `maxTokens` sequence tokens (≥ 1 sample each). */
-export function chunkByTokens<T extends PpoSample>(
-  samples: readonly T[],
+/**
+ * Splits items into consecutive chunks whose padded size (longest × count) stays within
+ * `maxTokens`; an item longer than that is a chunk of its own.
+ */
+export function chunkByLength<T>(
+  items: readonly T[],
+  length: (item: T) => number,
   maxTokens: number,
 ): T[][] {
   const chunks: T[][] = [];
   let current: T[] = [];
   let longest = 0;
-  for (const sample of samples) {
-    const length = sample.prompt.length + sample.tokens.length;
-    const width = Math.max(longest, length);
+  for (const item of items) {
+    const size = length(item);
+    const width = Math.max(longest, size);
     if (current.length > 0 && width * (current.length + 1) > maxTokens) {
       chunks.push(current);
       current = [];
       longest = 0;
     }
-    current.push(sample);
-    longest = Math.max(longest, length);
+    current.push(item);
+    longest = Math.max(longest, size);
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+/** Splits samples into consecutive chunks of at most `maxTokens` padded sequence tokens (≥ 1 sample each). */
+export function chunkByTokens<T extends PpoSample>(
+  samples: readonly T[],
+  maxTokens: number,
+): T[][] {
+  return chunkByLength(samples, (sample) => sample.prompt.length + sample.tokens.length, maxTokens);
 }
 
 /**
