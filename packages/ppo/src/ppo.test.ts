@@ -303,4 +303,20 @@ describe('PpoTrainer', () => {
     await trainer.dispose();
     policy.model.dispose();
   }, 60_000);
+
+  it('skips the reference pass when there is no KL term', async () => {
+    const policy = await freshPolicy(6);
+    const trainer = PpoTrainer.create({
+      policy,
+      envs: [createCorridorEnv()],
+      taskIds: CORRIDOR_TASKS,
+      config: { ...FAST, klCoef: 0, adaptiveKl: false },
+    });
+    const metrics = await trainer.train(2);
+    // The policy moved after iteration 1, yet no KL to the reference is measured or charged.
+    expect(metrics.map((m) => m['losses/kl_ref'])).toEqual([0, 0]);
+    expect(metrics[1]?.['charts/kl_coef']).toBe(0);
+    await trainer.dispose();
+    policy.model.dispose();
+  });
 });

@@ -442,10 +442,14 @@ export class PpoTrainer {
       values: critic,
       maxTokens: config.maxBatchTokens,
     });
-    const ref = scoreSamples(this.reference, samples, {
-      values: false,
-      maxTokens: config.maxBatchTokens,
-    });
+    // Without a KL term (β_KL 0 and not adaptive) the reference pass is skipped: KL reads as 0.
+    const ref =
+      this.klCoef === 0 && !config.adaptiveKl
+        ? { logProbs: old.logProbs }
+        : scoreSamples(this.reference, samples, {
+            values: false,
+            maxTokens: config.maxBatchTokens,
+          });
     const scoreSeconds = (performance.now() - scoreStarted) / 1000;
     progress?.({ iteration, stage: 'score', done: 1, total: 1 });
 
@@ -893,10 +897,8 @@ async function truncateMetrics(file: string, iteration: number): Promise<void> {
     .filter((line) => line.trim() !== '')
     .filter((line) => {
       try {
-        return (
-          (JSON.parse(line) as { iteration?: number }).iteration !== undefined &&
-          (JSON.parse(line) as { iteration: number }).iteration <= iteration
-        );
+        const parsed = JSON.parse(line) as { iteration?: unknown };
+        return typeof parsed.iteration === 'number' && parsed.iteration <= iteration;
       } catch {
         return false;
       }
