@@ -10,7 +10,7 @@
  * `createLanguageModel({ tokenizer, preset, contextLength: 256, seed })` (scalar heads `value`
  * and `contribution`), `new LmPolicy(model, tokenizer, { context: { maxActionTokens: 16,
  * historyWindow: 2 } })`. Rewards: scheme `spa` with the tabular least-squares progress estimator
- * of `src/__fixtures__/corridor.ts`, fitted once on expert (20 % mistakes) and random-policy
+ * (`TabularProgressEstimator` of `@spa/core/testing`), fitted once on expert (20 % mistakes) and random-policy
  * rollouts of the train tasks.
  *
  * 1. PPO iteration (presets `test`, `tiny`): `PpoTrainer.create({ policy, envs, taskIds,
@@ -43,10 +43,10 @@ import {
   createScriptedExpert,
   generateScriptedTasks,
   NOTHING_HAPPENS,
+  TabularProgressEstimator,
 } from '@spa/core/testing';
 import { createLanguageModel, type ModelPresetName, selectBackend, trainTokenizer } from '@spa/lm';
 import * as tf from '@tensorflow/tfjs-core';
-import { TabularProgressEstimator } from '../src/__fixtures__/corridor';
 import type { PpoConfig } from '../src/config';
 import { LmPolicy } from '../src/policy';
 import { type IterationMetrics, PpoTrainer } from '../src/ppo';
@@ -422,7 +422,7 @@ const tokensPerIteration = (row: PresetRow): number =>
 const lines: string[] = [
   '# @spa/ppo benchmark',
   '',
-  `Method: every number comes from one run of \`bench/run.ts\` on the tfjs \`wasm\` backend (XNNPACK, SIMD ${backend.simd ? 'on' : 'off'}, ${backend.threads} thread). Env: the scripted household env of \`@spa/core/testing\` (12 train tasks, step budget ${MAX_EPISODE_STEPS}); tokenizer: \`trainTokenizer\` on the tasks' text (${tokenizer.vocabSize} tokens); model: \`createLanguageModel({ preset, contextLength: ${CONTEXT} })\`; policy: \`LmPolicy\` with \`maxActionTokens: ${MAX_ACTION_TOKENS}, historyWindow: ${HISTORY_WINDOW}\`; rewards: scheme \`spa\` with the tabular progress estimator of \`src/__fixtures__/corridor.ts\`, fitted on ${fitTrajectories.length} expert (20 % mistakes) and random rollouts. **PPO iteration**: \`PpoTrainer\` with ${ENVS} envs and { tasksPerIteration: ${CONFIG.tasksPerIteration}, rolloutsPerTask: ${CONFIG.rolloutsPerTask}, epochs: ${CONFIG.epochs}, minibatchSize: ${CONFIG.minibatchSize}, learningRate: ${CONFIG.learningRate} } (every rollout tick is one batched generation over the ${ENVS} episodes); ${WARMUP_ITERATIONS} warm-up \`trainer.step()\`, then the **median of ${measuredIterations}** measured iterations of the trainer's own \`perf/*\` metrics (each stage's share is computed per iteration, then the median is taken, so shares need not add up to exactly 100 %). Env steps/s (full iteration) = env steps / iteration time; rollout env steps/s = \`perf/env_steps_per_second\` = env steps / (generate + env); samples/s = \`perf/samples_per_second\` = PPO samples / iteration time (one sample per agent step, so it equals the full-iteration env step rate). **Rollout alone**: \`collectRollouts\` of the policy after its PPO iterations on the same 8 episodes with 1 env (episodes in sequence, batch 1 per tick) and with 8 envs (batch 8 per tick): one warm-up call each, then ${ROLLOUT_ROUNDS} rounds alternating 1 and 8 envs; env steps/s = steps / wall time of the median call. The machine is shared (1-minute load average ${fmt(loadStart, 2)} at the start, ${fmt(output.load_average_end as number, 2)} at the end), so expect ±20 % between runs.`,
+  `Method: every number comes from one run of \`bench/run.ts\` on the tfjs \`wasm\` backend (XNNPACK, SIMD ${backend.simd ? 'on' : 'off'}, ${backend.threads} thread). Env: the scripted household env of \`@spa/core/testing\` (12 train tasks, step budget ${MAX_EPISODE_STEPS}); tokenizer: \`trainTokenizer\` on the tasks' text (${tokenizer.vocabSize} tokens); model: \`createLanguageModel({ preset, contextLength: ${CONTEXT} })\`; policy: \`LmPolicy\` with \`maxActionTokens: ${MAX_ACTION_TOKENS}, historyWindow: ${HISTORY_WINDOW}\`; rewards: scheme \`spa\` with \`TabularProgressEstimator\` of \`@spa/core/testing\`, fitted on ${fitTrajectories.length} expert (20 % mistakes) and random rollouts. **PPO iteration**: \`PpoTrainer\` with ${ENVS} envs and { tasksPerIteration: ${CONFIG.tasksPerIteration}, rolloutsPerTask: ${CONFIG.rolloutsPerTask}, epochs: ${CONFIG.epochs}, minibatchSize: ${CONFIG.minibatchSize}, learningRate: ${CONFIG.learningRate} } (every rollout tick is one batched generation over the ${ENVS} episodes); ${WARMUP_ITERATIONS} warm-up \`trainer.step()\`, then the **median of ${measuredIterations}** measured iterations of the trainer's own \`perf/*\` metrics (each stage's share is computed per iteration, then the median is taken, so shares need not add up to exactly 100 %). Env steps/s (full iteration) = env steps / iteration time; rollout env steps/s = \`perf/env_steps_per_second\` = env steps / (generate + env); samples/s = \`perf/samples_per_second\` = PPO samples / iteration time (one sample per agent step, so it equals the full-iteration env step rate). **Rollout alone**: \`collectRollouts\` of the policy after its PPO iterations on the same 8 episodes with 1 env (episodes in sequence, batch 1 per tick) and with 8 envs (batch 8 per tick): one warm-up call each, then ${ROLLOUT_ROUNDS} rounds alternating 1 and 8 envs; env steps/s = steps / wall time of the median call. The machine is shared (1-minute load average ${fmt(loadStart, 2)} at the start, ${fmt(output.load_average_end as number, 2)} at the end), so expect ±20 % between runs.`,
   '',
   '## Full PPO iteration',
   '',

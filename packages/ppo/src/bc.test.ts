@@ -1,13 +1,13 @@
 import type { Trajectory } from '@spa/core';
-import { createLanguageModel, selectBackend, trainTokenizer } from '@spa/lm';
-import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CORRECT_KEY,
   CORRIDOR_TASKS,
   corridorDemonstration,
   createCorridorEnv,
-} from './__fixtures__/corridor';
+} from '@spa/core/testing';
+import { createLanguageModel, selectBackend, trainTokenizer } from '@spa/lm';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type BehaviourCloneEpoch, behaviourClone } from './bc';
 import { LmPolicy } from './policy';
 

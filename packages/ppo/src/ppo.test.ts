@@ -1,7 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRandomPolicy } from '@spa/core/testing';
+import {
+  COLOURS,
+  CORRIDOR_TASKS,
+  corridorDemonstration,
+  createCorridorEnv,
+  createRandomPolicy,
+  TabularProgressEstimator,
+} from '@spa/core/testing';
 import {
   createLanguageModel,
   loadLanguageModel,
@@ -11,13 +18,6 @@ import {
 } from '@spa/lm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  COLOURS,
-  CORRIDOR_TASKS,
-  corridorDemonstration,
-  createCorridorEnv,
-  TabularProgressEstimator,
-} from './__fixtures__/corridor';
 import type { PpoConfig } from './config';
 import { monteCarloRewardInputs } from './monte-carlo';
 import { LmPolicy } from './policy';

@@ -2,6 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CORRIDOR_TASKS,
+  corridorDemonstration,
+  createCorridorEnv,
   createRandomPolicy,
   createScriptedEnv,
   createScriptedExpert,
@@ -9,7 +12,6 @@ import {
 } from '@spa/core/testing';
 import { createLanguageModel, selectBackend, type Tokenizer, trainTokenizer } from '@spa/lm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORRIDOR_TASKS, corridorDemonstration, createCorridorEnv } from './__fixtures__/corridor';
 import {
   evaluatePolicy,
   evaluationMetrics,

@@ -1,7 +1,7 @@
+import { corridorDemonstration } from '@spa/core/testing';
 import { createLanguageModel, selectBackend, tokenLogProbs, trainTokenizer } from '@spa/lm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { corridorDemonstration } from './__fixtures__/corridor';
 import { LmPolicy } from './policy';
 import {
   actionOutputs,

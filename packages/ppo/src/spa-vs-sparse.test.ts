@@ -5,8 +5,6 @@
  * weakened starting policy, same budget, several seeds.
  */
 import type { Trajectory } from '@spa/core';
-import { createLanguageModel, selectBackend, type TransformerLM, trainTokenizer } from '@spa/lm';
-import { beforeAll, describe, expect, it } from 'vitest';
 import {
   COLOURS,
   CORRECT_KEY,
@@ -14,7 +12,9 @@ import {
   corridorDemonstration,
   createCorridorEnv,
   TabularProgressEstimator,
-} from './__fixtures__/corridor';
+} from '@spa/core/testing';
+import { createLanguageModel, selectBackend, type TransformerLM, trainTokenizer } from '@spa/lm';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { behaviourClone } from './bc';
 import type { PpoRewardScheme } from './config';
 import { evaluatePolicy } from './evaluate';

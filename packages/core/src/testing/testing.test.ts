@@ -6,6 +6,14 @@ import { EnvCheckError } from '../errors/data-errors';
 import { UnknownTaskError } from '../errors/env-errors';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import { checkEnv } from './check-env';
+import {
+  COLOURS,
+  CORRECT_KEY,
+  CORRIDOR_TASKS,
+  corridorDemonstration,
+  createCorridorEnv,
+  TabularProgressEstimator,
+} from './corridor';
 import { createScriptedEnv, generateScriptedTasks, NOTHING_HAPPENS } from './scripted-env';
 import { createRandomPolicy, createScriptedExpert } from './scripted-policies';
 
@@ -187,5 +195,45 @@ describe('checkEnv', () => {
     expect((error as EnvCheckError).failures[0]).toMatch(
       /^step before reset throws ResetNeededError: got no error/,
     );
+  });
+});
+
+describe('corridor', () => {
+  it('passes checkEnv, and only the red key wins after the walk', async () => {
+    // checkEnv throws an EnvCheckError listing every failed check.
+    expect((await checkEnv(createCorridorEnv(), { seed: 3 })).passed).toHaveLength(10);
+    const env = createCorridorEnv({ walks: 2 });
+    for (const colour of COLOURS) {
+      await env.reset({ taskId: 'corridor/west' });
+      let last = await env.step(`take ${colour} key`);
+      for (const action of ['walk forward', 'walk forward', 'open door'])
+        last = await env.step(action);
+      expect(last.terminated).toBe(true);
+      expect(last.info.won).toBe(colour === CORRECT_KEY);
+    }
+    await env.reset({ taskId: 'corridor/west' });
+    expect((await env.step('open door')).info.grounded).toBe(false);
+    await expect(env.reset({ taskId: 'corridor/up' })).rejects.toThrow(/corridor\/up/);
+    const demo = corridorDemonstration('corridor/north', CORRECT_KEY);
+    expect(demo).toMatchObject({ won: true, finalReward: 1, goal: 'open the north door.' });
+    expect(demo.steps).toHaveLength(8);
+    expect(CORRIDOR_TASKS).toHaveLength(4);
+  });
+
+  it('the tabular estimator matches sums to outcomes and credits the decisive action', async () => {
+    const trajectories = CORRIDOR_TASKS.flatMap((id) =>
+      COLOURS.map((c) => corridorDemonstration(id, c)),
+    );
+    const estimator = new TabularProgressEstimator();
+    const report = await estimator.fit(trajectories);
+    expect(report.trainLoss).toBeLessThan(0.01);
+    const [red, blue] = await estimator.predict([
+      corridorDemonstration('corridor/east', 'red'),
+      corridorDemonstration('corridor/east', 'blue'),
+    ]);
+    const sum = (xs: number[] | undefined) => (xs ?? []).reduce((a, b) => a + b, 0);
+    expect(sum(red)).toBeCloseTo(1, 1);
+    expect(sum(blue)).toBeCloseTo(0, 1);
+    expect((red?.[0] ?? 0) - (blue?.[0] ?? 0)).toBeGreaterThan(0.9);
   });
 });

@@ -1,18 +1,13 @@
 /**
- * Test fixtures: a long-horizon scripted task where only the first action matters, and a
- * least-squares progress estimator — the paper's claim in miniature.
+ * A long-horizon scripted task where only the first action matters, and a least-squares
+ * progress estimator — the SPA paper's claim in miniature (used by `@spa/ppo`'s tests and the
+ * CLI demo).
  */
-import {
-  type EstimatorFitReport,
-  InvalidActionError,
-  type ProgressEstimator,
-  type StepInfo,
-  type StepResult,
-  type TextEnv,
-  type Trajectory,
-  UnknownTaskError,
-  withDefaultWrappers,
-} from '@spa/core';
+import type { StepInfo, StepResult, TextEnv } from '../env/text-env';
+import { withDefaultWrappers } from '../env/wrappers';
+import { EnvClosedError, InvalidActionError, UnknownTaskError } from '../errors/env-errors';
+import type { EstimatorFitReport, ProgressEstimator } from '../estimator/progress-estimator';
+import type { Trajectory } from '../trajectory/trajectory';
 
 export const COLOURS = ['red', 'blue', 'green'] as const;
 /** The key that opens every door (the one decision that matters). */
@@ -59,7 +54,7 @@ export function createCorridorEnv(options: { readonly walks?: number } = {}): Te
       taskIds: () => [...CORRIDOR_TASKS],
     },
     async reset(resetOptions = {}) {
-      if (closed) throw new Error('closed');
+      if (closed) throw new EnvClosedError({ envId: 'corridor-v0', method: 'reset' });
       const id =
         resetOptions.taskId ?? CORRIDOR_TASKS[(resetOptions.seed ?? 0) % CORRIDOR_TASKS.length];
       const match = /^corridor\/(north|south|east|west)$/.exec(id ?? '');
