@@ -1,1 +1,22 @@
-export {};
+/**
+ * `@spa/cli`: the `spa` command line (`spa demo` so far) and its pieces for programmatic use.
+ *
+ * @packageDocumentation
+ */
+export {
+  DEMO_PRESETS,
+  type DemoConfig,
+  type DemoPresetName,
+  demoConfigSchema,
+  resolveDemoConfig,
+} from './config';
+export {
+  type DemoResult,
+  type DemoRunResult,
+  decisiveProbability,
+  demoSummary,
+  type Reporter,
+  runDemo,
+} from './demo';
+export { ConfigValidationError } from './errors';
+export { createProgram, type ProgramIO, runCli } from './program';

@@ -1,0 +1,153 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoResult } from './demo';
+import { type ProgramIO, runCli } from './program';
+
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'spa-cli-'));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function capture(
+  signal?: AbortSignal,
+  onLine?: (line: string) => void,
+): ProgramIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: {
+      write: (text: string) => {
+        out.push(text);
+        onLine?.(text);
+      },
+    },
+    stderr: { write: (text: string) => err.push(text) },
+    ...(signal === undefined ? {} : { signal }),
+  };
+}
+
+const stable = (result: DemoResult) => result.runs.map(({ seconds: _seconds, ...rest }) => rest);
+
+describe('spa demo', () => {
+  it('runs the whole pipeline on a tiny budget and writes the run directory', async () => {
+    const out = join(root, 'straight');
+    const io = capture();
+    const code = await runCli(['demo', '--preset', 'smoke', '--out', out, '--no-progress'], io);
+    expect(io.err.join('')).toBe('');
+    expect(code).toBe(0);
+    for (const file of [
+      'config.json',
+      'sft/model.json',
+      'explore/trajectories.jsonl',
+      'estimator/metrics.json',
+      'estimator/annotated.jsonl',
+      'eval/bc/eval.json',
+      'ppo/spa-seed1/metrics.jsonl',
+      'ppo/spa-seed1/checkpoint/model.json',
+      'ppo/sparse-seed1/eval/eval.md',
+      'results.json',
+      'summary.md',
+    ]) {
+      await expect(readFile(join(out, file)), file).resolves.toBeDefined();
+    }
+    const result = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as DemoResult;
+    expect(result.runs.map((r) => `${r.scheme}-${r.seed}`)).toEqual(['spa-1', 'sparse-1']);
+    for (const run of result.runs) {
+      expect(run.decisive).toBeGreaterThan(0);
+      expect(run.decisive).toBeLessThan(1);
+      expect(run.successRate).toBeGreaterThanOrEqual(0);
+    }
+    const metrics = (await readFile(join(out, 'ppo/spa-seed1/metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n');
+    expect(metrics.map((l) => JSON.parse(l).iteration)).toEqual([1, 2]);
+    const summary = await readFile(join(out, 'summary.md'), 'utf8');
+    expect(summary).toContain('| rewards | seeds | π(decisive action)');
+    expect(io.out.join('')).toContain(summary.trim().split('\n')[0]);
+  }, 120_000);
+
+  it('resumes after a kill and ends where the uninterrupted run ends', async () => {
+    const out = join(root, 'killed');
+    const controller = new AbortController();
+    const killed = capture(controller.signal, (line) => {
+      if (line.startsWith('PPO sparse-seed1: 1/2')) controller.abort(new Error('killed'));
+    });
+    expect(await runCli(['demo', '--preset', 'smoke', '--out', out, '--no-progress'], killed)).toBe(
+      130,
+    );
+    expect(killed.err.join('')).toMatch(/Interrupted.*rerun the same command to resume/);
+    await expect(readFile(join(out, 'results.json'))).rejects.toThrow();
+    const resumed = capture();
+    expect(
+      await runCli(['demo', '--preset', 'smoke', '--out', out, '--no-progress'], resumed),
+    ).toBe(0);
+    const log = resumed.out.join('');
+    expect(log).toContain('Behaviour cloning: done earlier, loaded.');
+    expect(log).toContain('PPO spa-seed1: done earlier.');
+    expect(log).toContain('PPO sparse-seed1: resuming after iteration 1.');
+    const a = JSON.parse(
+      await readFile(join(root, 'straight', 'results.json'), 'utf8'),
+    ) as DemoResult;
+    const b = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as DemoResult;
+    expect(stable(b)).toEqual(stable(a));
+    expect(b.start).toEqual(a.start);
+    // A different configuration in the same directory is refused, not mixed in.
+    const other = capture();
+    expect(
+      await runCli(['demo', '--preset', 'smoke', '--iterations', '3', '--out', out], other),
+    ).toBe(1);
+    expect(other.err.join('')).toMatch(/another configuration/);
+  }, 120_000);
+
+  it('rejects bad configuration with the field, the value and what is accepted', async () => {
+    const run = async (...argv: string[]) => {
+      const io = capture();
+      const code = await runCli(['demo', '--out', join(root, 'never'), ...argv], io);
+      return { code, err: io.err.join('') };
+    };
+    const zero = await run('--iterations', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.err).toMatch(/iterations: .*(>=|≥|at least).*1.*\(got 0\)/i);
+    const scheme = await run('--schemes', 'spa,dense');
+    expect(scheme.code).toBe(2);
+    expect(scheme.err).toMatch(/schemes\.1: .*"spa".*"rloo".*\(got "dense"\)/s);
+    const preset = await run('--preset', 'huge');
+    expect(preset.code).toBe(2);
+    expect(preset.err).toMatch(/huge.*demo, smoke/s);
+    const file = join(root, 'bad.json');
+    await writeFile(file, JSON.stringify({ iterations: 3, learningRat: 1 }));
+    const unknown = await run('--config', file);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/bad\.json.*learningRat/s);
+    await writeFile(file, '{ not json');
+    expect((await run('--config', file)).err).toMatch(/not JSON/);
+    expect((await run('--seeds', '1,x')).code).toBe(2);
+  });
+
+  it('documents every option in --help', async () => {
+    const io = capture();
+    expect(await runCli(['demo', '--help'], io)).toBe(0);
+    const help = io.out.join('');
+    for (const text of [
+      '--preset',
+      '--seeds',
+      'PPO seeds',
+      '--schemes',
+      'reward schemes to compare',
+      '--iterations',
+      '--out',
+      '--no-progress',
+    ]) {
+      expect(help).toContain(text);
+    }
+  });
+});

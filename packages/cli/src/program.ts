@@ -1,0 +1,143 @@
+import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { SingleBar } from 'cli-progress';
+import { DEMO_PRESETS, demoConfigSchema, resolveDemoConfig } from './config';
+import { demoSummary, type Reporter, runDemo } from './demo';
+import { ConfigValidationError } from './errors';
+
+/** Where the program writes (the process streams, or buffers in tests). */
+export interface ProgramIO {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown };
+  /** Aborted on Ctrl-C: the running stage checkpoints and the command exits cleanly. */
+  readonly signal?: AbortSignal;
+}
+
+const describe = (field: keyof typeof demoConfigSchema.shape): string =>
+  demoConfigSchema.shape[field].description ?? field;
+
+const integerList = (value: string): number[] =>
+  value.split(',').map((part) => {
+    const n = Number(part.trim());
+    if (!Number.isInteger(n))
+      throw new InvalidArgumentError(`expected integers separated by commas, got "${value}"`);
+    return n;
+  });
+const number = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got "${value}"`);
+  return n;
+};
+
+/** A terminal reporter: progress bars on a TTY (with rate and ETA), plain lines otherwise. */
+function terminalReporter(io: ProgramIO, progress: boolean): Reporter & { stop(): void } {
+  const tty = progress && io.stdout.isTTY === true;
+  let bar: SingleBar | undefined;
+  let current = '';
+  const stop = (): void => {
+    bar?.stop();
+    bar = undefined;
+    current = '';
+  };
+  return {
+    log(line) {
+      stop();
+      io.stdout.write(`${line}\n`);
+    },
+    progress(stage, done, total, detail = '') {
+      if (!tty) {
+        if (done === total || done === 1) io.stdout.write(`${stage}: ${done}/${total} ${detail}\n`);
+        return;
+      }
+      if (current !== stage) {
+        stop();
+        bar = new SingleBar({
+          format: `${stage} [{bar}] {value}/{total} | {detail} | ETA {eta_formatted}`,
+          stream: io.stdout as NodeJS.WritableStream,
+          hideCursor: true,
+        });
+        bar.start(total, 0, { detail });
+        current = stage;
+      }
+      bar?.update(done, { detail });
+    },
+    stop,
+  };
+}
+
+/** The `spa` program (commander). Exit codes: 0 ok, 1 failure, 2 bad configuration, 130 interrupted. */
+export function createProgram(io: ProgramIO): Command {
+  const program = new Command('spa')
+    .description(
+      'SPA-RL for TypeScript: stepwise progress attribution for LLM-agent reinforcement learning',
+    )
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride();
+  program
+    .command('demo')
+    .description(
+      'SPA vs sparse rewards on a long-horizon scripted task: behaviour cloning, exploration, progress estimator, step-level PPO per scheme and seed, evaluation; resumable run directory',
+    )
+    .addOption(
+      new Option('--preset <name>', 'starting configuration')
+        .choices(Object.keys(DEMO_PRESETS))
+        .default('demo'),
+    )
+    .option('--config <file>', 'JSON file of config fields (applied over the preset)')
+    .option('--out <dir>', 'run directory (rerun the same command to resume)', 'runs/demo')
+    .option('--seeds <list>', describe('seeds'), integerList)
+    .option('--schemes <list>', describe('schemes'), (v) => v.split(',').map((s) => s.trim()))
+    .option('--iterations <n>', describe('iterations'), number)
+    .option('--learning-rate <x>', describe('learningRate'), number)
+    .option('--bc-epochs <n>', describe('bcEpochs'), number)
+    .option('--no-progress', 'plain lines instead of progress bars')
+    .action(async (options) => {
+      const config = await resolveDemoConfig({
+        preset: options.preset,
+        ...(options.config === undefined ? {} : { file: options.config }),
+        flags: {
+          seeds: options.seeds,
+          schemes: options.schemes,
+          iterations: options.iterations,
+          learningRate: options.learningRate,
+          bcEpochs: options.bcEpochs,
+        },
+      });
+      const reporter = terminalReporter(io, options.progress);
+      try {
+        const result = await runDemo(config, options.out, reporter, io.signal);
+        reporter.stop();
+        io.stdout.write(`\n${demoSummary(result)}\nRun directory: ${options.out}\n`);
+      } finally {
+        reporter.stop();
+      }
+    });
+  return program;
+}
+
+/** Runs the program on `argv` (without `node` and the script); returns the exit code. */
+export async function runCli(argv: readonly string[], io: ProgramIO): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+    if (typeof code === 'string' && code.startsWith('commander.')) return 2;
+    if (error instanceof ConfigValidationError) {
+      io.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    if (io.signal?.aborted) {
+      io.stderr.write(
+        'Interrupted: the last checkpoint is kept; rerun the same command to resume.\n',
+      );
+      return 130;
+    }
+    io.stderr.write(`spa: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
