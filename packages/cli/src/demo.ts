@@ -1,5 +1,6 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Trajectory } from '@spa/core';
 import { readAllTrajectories, writeFileAtomic, writeTrajectories } from '@spa/core/node';
 import {
   COLOURS,
@@ -143,7 +144,7 @@ export async function runDemo(
 
   // ── exploration and the progress estimator ──
   const exploreFile = join(out, 'explore', 'trajectories.jsonl');
-  let explored;
+  let explored: Trajectory[];
   if (await exists(exploreFile)) {
     explored = await readAllTrajectories(exploreFile);
   } else {
@@ -163,7 +164,7 @@ export async function runDemo(
   const estimator = new TabularProgressEstimator();
   const fit = await estimator.fit(explored);
   const annotated = (await estimator.predict(explored)).map((contributions, i) => ({
-    ...(explored[i] as (typeof explored)[number]),
+    ...(explored[i] as Trajectory),
     contributions,
   }));
   await mkdir(join(out, 'estimator'), { recursive: true });

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Launcher of the `spa` command. Installed from npm, it runs the built CLI (dist/bin.js). Inside
+// the repository before a build (right after `npm ci`), it runs the TypeScript sources through
+// tsx with the workspace's `@spa/source` condition, so `npx spa demo` works without a build.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const built = new URL('../dist/bin.js', import.meta.url);
+const source = new URL('../src/bin.ts', import.meta.url);
+if (existsSync(built) && process.env.SPA_CLI_FROM_SOURCE !== '1') {
+  await import(built.href);
+} else if (existsSync(source)) {
+  let tsx;
+  try {
+    tsx = createRequire(import.meta.url).resolve('tsx');
+  } catch {
+    console.error('spa: dist/ is missing and tsx is not installed; run `npm run build` first.');
+    process.exit(1);
+  }
+  const result = spawnSync(
+    process.execPath,
+    ['--conditions=@spa/source', '--import', tsx, fileURLToPath(source), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
+  process.exit(result.status ?? 1);
+} else {
+  console.error('spa: the package has neither dist/bin.js nor src/bin.ts; reinstall @spa/cli.');
+  process.exit(1);
+}
