@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Launcher of the `spa` command. Installed from npm, it runs the built CLI (dist/bin.js). Inside
-// the repository before a build (right after `npm ci`), it runs the TypeScript sources through
-// tsx with the workspace's `@spa/source` condition, so `npx spa demo` works without a build.
+// a checkout of the repository (recognised by tsconfig.json, which is not published) it runs the
+// TypeScript sources through tsx with the workspace's `@spa/source` condition, so `npx spa demo`
+// works right after `npm ci` and never runs a stale build. SPA_CLI_FROM_DIST=1 forces dist.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const built = new URL('../dist/bin.js', import.meta.url);
 const source = new URL('../src/bin.ts', import.meta.url);
-if (existsSync(built) && process.env.SPA_CLI_FROM_SOURCE !== '1') {
+const checkout = existsSync(new URL('../tsconfig.json', import.meta.url));
+if (existsSync(built) && (!checkout || process.env.SPA_CLI_FROM_DIST === '1')) {
   await import(built.href);
 } else if (existsSync(source)) {
   let tsx;

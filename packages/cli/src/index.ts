@@ -3,6 +3,14 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type BenchResults,
+  benchPackages,
+  benchTable,
+  readBenchResults,
+  runPackageBench,
+} from './bench';
 export {
   DEMO_PRESETS,
   type DemoConfig,

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoResult } from './demo';
 import { type ProgramIO, runCli } from './program';
@@ -149,5 +150,34 @@ describe('spa demo', () => {
     ]) {
       expect(help).toContain(text);
     }
+  });
+
+  it("spa bench prints one table of the packages' benchmark results", async () => {
+    const repo = fileURLToPath(new URL('../../..', import.meta.url));
+    const io = capture();
+    const args = [
+      'bench',
+      '--no-run',
+      '--root',
+      repo,
+      '--packages',
+      'ppo,lm',
+      '--filter',
+      'samples_per_s|train',
+    ];
+    expect(await runCli(args, io)).toBe(0);
+    const table = io.out.join('');
+    expect(table).toContain('| package | metric | value |');
+    expect(table).toMatch(/\| ppo \| ppo\.test\.samples_per_s \| [0-9.]+ \|/);
+    expect(table).toMatch(/\| lm \| /);
+    expect(table).not.toMatch(/\| kernels \|/);
+    const unknown = capture();
+    expect(await runCli(['bench', '--no-run', '--root', repo, '--packages', 'nope'], unknown)).toBe(
+      2,
+    );
+    expect(unknown.err.join('')).toMatch(/nope has no benchmark; accepted: .*ppo/);
+    const regexp = capture();
+    expect(await runCli(['bench', '--no-run', '--root', repo, '--filter', '('], regexp)).toBe(2);
+    expect(regexp.err.join('')).toMatch(/filter:/);
   });
 });

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { SingleBar } from 'cli-progress';
+import { benchPackages, benchTable, readBenchResults, runPackageBench } from './bench';
 import { DEMO_PRESETS, demoConfigSchema, resolveDemoConfig } from './config';
 import { demoSummary, type Reporter, runDemo } from './demo';
 import { ConfigValidationError } from './errors';
@@ -113,6 +114,44 @@ export function createProgram(io: ProgramIO): Command {
       } finally {
         reporter.stop();
       }
+    });
+  program
+    .command('bench')
+    .description(
+      "runs every package's benchmark (npm run bench in packages/<name>) and prints one table of their results/json metrics",
+    )
+    .option('--root <dir>', 'repository checkout', process.cwd())
+    .option('--packages <list>', 'only these packages (folder names, comma-separated)', (v) =>
+      v.split(',').map((s) => s.trim()),
+    )
+    .option('--no-run', 'do not run the benchmarks; print the results already written')
+    .option('--filter <regexp>', 'only the metrics matching this regular expression')
+    .action(async (options) => {
+      const available = await benchPackages(options.root);
+      const chosen = options.packages ?? available;
+      const unknown = chosen.filter((name) => !available.includes(name));
+      if (unknown.length > 0) {
+        throw new ConfigValidationError('--packages', [
+          `packages: ${unknown.join(', ')} has no benchmark; accepted: ${available.join(', ')}`,
+        ]);
+      }
+      let filter: RegExp | undefined;
+      if (options.filter !== undefined) {
+        try {
+          filter = new RegExp(options.filter);
+        } catch (error) {
+          throw new ConfigValidationError('--filter', [`filter: ${(error as Error).message}`]);
+        }
+      }
+      const results = [];
+      for (const name of chosen) {
+        if (options.run) {
+          io.stdout.write(`Running the ${name} benchmark…\n`);
+          await runPackageBench(options.root, name, () => {}, io.signal);
+        }
+        results.push(await readBenchResults(options.root, name));
+      }
+      io.stdout.write(benchTable(results, filter));
     });
   return program;
 }
