@@ -33,6 +33,13 @@ import {
   writeEvaluation,
 } from '@spa/ppo';
 import type { DemoConfig } from './config';
+import {
+  attributionSpec,
+  curvePoints,
+  learningCurveSpec,
+  readMetricsJsonl,
+  writePlot,
+} from './plot/index';
 
 /** Where the demo reports to (the CLI prints; tests collect). */
 export interface Reporter {
@@ -287,6 +294,10 @@ export async function runDemo(
   }
   policy.model.dispose();
   await Promise.all(envs.map((env) => env.close()));
+  await writeDemoPlots(out, config, annotated);
+  reporter.log(
+    `Plots: ${join(out, 'plots')}/{success_rate,grounding_accuracy,attribution}.{svg,png}.`,
+  );
   const result: DemoResult = { config, start, runs, seconds: (performance.now() - started) / 1000 };
   await writeFileAtomic(join(out, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
   await writeFileAtomic(join(out, 'summary.md'), demoSummary(result));
@@ -342,4 +353,43 @@ export function demoSummary(result: DemoResult): string {
     `Config: ${JSON.stringify(result.config)}. Wall time ${result.seconds.toFixed(0)} s.`,
     '',
   ].join('\n');
+}
+
+/**
+ * `plots/`: learning curves of every scheme (mean and min–max band over seeds) and the
+ * estimator's per-step contributions along a few explored trajectories (won and lost).
+ */
+async function writeDemoPlots(
+  out: string,
+  config: DemoConfig,
+  annotated: readonly Trajectory[],
+): Promise<void> {
+  const directory = join(out, 'plots');
+  const lines = new Map<string, Awaited<ReturnType<typeof readMetricsJsonl>>>();
+  for (const seed of config.seeds) {
+    for (const scheme of config.schemes) {
+      lines.set(
+        `${scheme} seed ${seed}`,
+        await readMetricsJsonl(join(out, 'ppo', `${scheme}-seed${seed}`, 'metrics.jsonl')),
+      );
+    }
+  }
+  for (const [metric, title] of [
+    ['charts/success_rate', 'Training success rate (rollouts)'],
+    ['charts/grounding_accuracy', 'Grounding accuracy (rollouts)'],
+  ] as const) {
+    const rows = [...lines].flatMap(([series, metrics]) => curvePoints(series, metrics, metric));
+    await writePlot(
+      learningCurveSpec(rows, { metric, title, aggregate: config.seeds.length > 1 }),
+      directory,
+      metric.split('/')[1] as string,
+    );
+  }
+  const won = annotated.filter((t) => t.won).slice(0, 2);
+  const lost = annotated.filter((t) => !t.won).slice(0, 2);
+  await writePlot(
+    attributionSpec([...won, ...lost], { title: 'Estimated progress c_t per step' }),
+    directory,
+    'attribution',
+  );
 }

@@ -27,4 +27,5 @@ export {
   runDemo,
 } from './demo';
 export { ConfigValidationError } from './errors';
+export * from './plot/index';
 export { createProgram, type ProgramIO, runCli } from './program';

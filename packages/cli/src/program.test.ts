@@ -57,6 +57,11 @@ describe('spa demo', () => {
       'ppo/sparse-seed1/eval/eval.md',
       'results.json',
       'summary.md',
+      'plots/success_rate.svg',
+      'plots/success_rate.png',
+      'plots/grounding_accuracy.png',
+      'plots/attribution.svg',
+      'plots/attribution.png',
     ]) {
       await expect(readFile(join(out, file)), file).resolves.toBeDefined();
     }
@@ -71,6 +76,7 @@ describe('spa demo', () => {
       .trim()
       .split('\n');
     expect(metrics.map((l) => JSON.parse(l).iteration)).toEqual([1, 2]);
+    expect(await readFile(join(out, 'plots/attribution.svg'), 'utf8')).toContain('<svg');
     const summary = await readFile(join(out, 'summary.md'), 'utf8');
     expect(summary).toContain('| rewards | seeds | π(decisive action)');
     expect(io.out.join('')).toContain(summary.trim().split('\n')[0]);
