@@ -186,4 +186,30 @@ describe('spa demo', () => {
     expect(await runCli(['bench', '--no-run', '--root', repo, '--filter', '('], regexp)).toBe(2);
     expect(regexp.err.join('')).toMatch(/filter:/);
   });
+
+  it('spa plot draws learning curves from metrics files of a run directory', async () => {
+    const ppo = join(root, 'straight', 'ppo');
+    const out = join(root, 'plots');
+    const io = capture();
+    const files = [
+      join(ppo, 'spa-seed1', 'metrics.jsonl'),
+      join(ppo, 'sparse-seed1', 'metrics.jsonl'),
+    ];
+    expect(
+      await runCli(
+        ['plot', ...files, '--metric', 'losses/policy', '--out', out, '--aggregate'],
+        io,
+      ),
+    ).toBe(0);
+    const svg = await readFile(join(out, 'losses_policy.svg'), 'utf8');
+    expect(svg).toContain('<svg');
+    expect(svg).toContain('spa');
+    expect(svg).toContain('sparse');
+    await expect(readFile(join(out, 'losses_policy.png'))).resolves.toBeDefined();
+    const missing = capture();
+    expect(await runCli(['plot', ...files, '--metric', 'charts/nope', '--out', out], missing)).toBe(
+      2,
+    );
+    expect(missing.err.join('')).toMatch(/charts\/nope.*the files have: .*charts\/success_rate/s);
+  });
 });

@@ -4,6 +4,7 @@ import { benchPackages, benchTable, readBenchResults, runPackageBench } from './
 import { DEMO_PRESETS, demoConfigSchema, resolveDemoConfig } from './config';
 import { demoSummary, type Reporter, runDemo } from './demo';
 import { ConfigValidationError } from './errors';
+import { curvePoints, learningCurveSpec, readMetricsJsonl, writePlot } from './plot/index';
 
 /** Where the program writes (the process streams, or buffers in tests). */
 export interface ProgramIO {
@@ -153,7 +154,57 @@ export function createProgram(io: ProgramIO): Command {
       }
       io.stdout.write(benchTable(results, filter));
     });
+  program
+    .command('plot')
+    .description(
+      'learning curves from metrics.jsonl files (one series per file, named after its folder, e.g. ppo/spa-seed1), as SVG and PNG',
+    )
+    .argument('<files...>', 'metrics.jsonl files')
+    .option(
+      '--metric <names>',
+      'metrics to plot, comma-separated',
+      (v) => v.split(',').map((s) => s.trim()),
+      ['charts/success_rate', 'charts/grounding_accuracy'],
+    )
+    .option('--out <dir>', 'where to write <metric>.svg and .png', 'plots')
+    .option(
+      '--aggregate',
+      'group series named "<scheme>-seed<k>" by scheme: mean line and min–max band',
+    )
+    .action(async (files, options) => {
+      const runs = await Promise.all(
+        files.map(async (file) => ({
+          series: seriesName(file),
+          lines: await readMetricsJsonl(file),
+        })),
+      );
+      for (const metric of options.metric) {
+        const rows = runs.flatMap((run) => curvePoints(run.series, run.lines, metric));
+        if (rows.length === 0) {
+          const known = [
+            ...new Set(runs.flatMap((run) => run.lines.flatMap((l) => Object.keys(l)))),
+          ].sort();
+          throw new ConfigValidationError('--metric', [
+            `metric: no line has ${JSON.stringify(metric)}; the files have: ${known.join(', ')}`,
+          ]);
+        }
+        const name = metric.replace(/[^A-Za-z0-9_.-]+/g, '_');
+        const written = await writePlot(
+          learningCurveSpec(rows, { metric, aggregate: options.aggregate === true }),
+          options.out,
+          name,
+        );
+        io.stdout.write(`${written.svg}\n${written.png}\n`);
+      }
+    });
   return program;
+}
+
+/** "runs/demo/ppo/spa-seed1/metrics.jsonl" → "spa seed 1" (the folder name, with the seed spelled out). */
+function seriesName(file: string): string {
+  const parts = file.split(/[\\/]/).filter((p) => p !== '');
+  const folder = parts.length >= 2 ? (parts[parts.length - 2] as string) : file;
+  return folder.replace(/-seed(\d+)$/, ' seed $1');
 }
 
 /** Runs the program on `argv` (without `node` and the script); returns the exit code. */
