@@ -27,5 +27,12 @@ export {
   runDemo,
 } from './demo';
 export { ConfigValidationError } from './errors';
+export {
+  CLI_ENVS,
+  type CliEnvName,
+  createCliEnv,
+  type RunEvaluationOptions,
+  runEvaluation,
+} from './eval';
 export * from './plot/index';
 export { createProgram, type ProgramIO, runCli } from './program';

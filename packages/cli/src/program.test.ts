@@ -212,4 +212,51 @@ describe('spa demo', () => {
     );
     expect(missing.err.join('')).toMatch(/charts\/nope.*the files have: .*charts\/success_rate/s);
   });
+
+  it('spa eval loads a checkpoint and evaluates it on an ALFWorld split', async () => {
+    const { createLanguageModel, saveLanguageModel, trainTokenizer } = await import('@spa/lm');
+    const tokenizer = trainTokenizer(
+      ['go to countertop 1', 'take apple 1 from countertop 1', 'You arrive at loc 1.'],
+      {
+        vocabSize: 300,
+      },
+    );
+    const { model } = await createLanguageModel({
+      tokenizer,
+      preset: 'test',
+      contextLength: 192,
+      seed: 1,
+    });
+    const checkpoint = join(root, 'policy');
+    await saveLanguageModel(checkpoint, { model, tokenizer });
+    model.dispose();
+    const out = join(root, 'eval');
+    const io = capture();
+    const args = [
+      'eval',
+      '--env',
+      'alfworld',
+      '--checkpoint',
+      checkpoint,
+      '--limit',
+      '3',
+      '--max-steps',
+      '2',
+    ];
+    expect(await runCli([...args, '--envs', '3', '--out', out, '--no-progress'], io)).toBe(0);
+    expect(io.out.join('')).toMatch(/3 episodes: success 0\.0 %.*grounding/);
+    const result = JSON.parse(await readFile(join(out, 'eval.json'), 'utf8'));
+    expect(result.summary.episodes).toBe(3);
+    expect(result.summary.meanSteps).toBe(2);
+    expect(result.env).toMatch(/alfworld/i);
+    expect(await readFile(join(out, 'eval.md'), 'utf8')).toContain('# alfworld valid_unseen');
+    const badEnv = capture();
+    expect(await runCli(['eval', '--env', 'minecraft', '--checkpoint', checkpoint], badEnv)).toBe(
+      2,
+    );
+    expect(badEnv.err.join('')).toMatch(/minecraft.*alfworld, webshop, virtualhome/s);
+    const badSplit = capture();
+    expect(await runCli([...args, '--split', 'nope', '--out', out], badSplit)).toBe(2);
+    expect(badSplit.err.join('')).toMatch(/split/);
+  }, 60_000);
 });

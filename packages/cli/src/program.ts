@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { InvalidArgumentError as InvalidArgumentErrorOfCore } from '@spa/core';
 import { SingleBar } from 'cli-progress';
 import { benchPackages, benchTable, readBenchResults, runPackageBench } from './bench';
 import { DEMO_PRESETS, demoConfigSchema, resolveDemoConfig } from './config';
 import { demoSummary, type Reporter, runDemo } from './demo';
 import { ConfigValidationError } from './errors';
+import { CLI_ENVS, runEvaluation } from './eval';
 import { curvePoints, learningCurveSpec, readMetricsJsonl, writePlot } from './plot/index';
 
 /** Where the program writes (the process streams, or buffers in tests). */
@@ -155,6 +157,80 @@ export function createProgram(io: ProgramIO): Command {
       io.stdout.write(benchTable(results, filter));
     });
   program
+    .command('eval')
+    .description(
+      'evaluates a policy checkpoint on an environment split: success rate, score, grounding accuracy, mean steps, per task type (eval.json + eval.md)',
+    )
+    .addOption(
+      new Option('--env <name>', 'environment')
+        .choices(Object.keys(CLI_ENVS))
+        .makeOptionMandatory(),
+    )
+    .requiredOption('--checkpoint <dir>', 'an @spa/lm checkpoint (behaviour-cloned or PPO)')
+    .option(
+      '--split <name>',
+      'task split (default: alfworld valid_unseen, webshop test, virtualhome new_unseen_test)',
+    )
+    .option('--limit <n>', 'an evenly spaced sample of this many tasks (default: all)', number)
+    .option('--envs <n>', 'environments stepped concurrently', number, 16)
+    .option('--temperature <x>', 'sampling temperature; 0 = greedy', number, 0)
+    .option('--max-steps <n>', "step cap per episode (default: the protocol's)", number)
+    .option(
+      '--history-window <n>',
+      'context: earlier steps kept (checkpoints without policy metadata)',
+      number,
+      1,
+    )
+    .option(
+      '--max-action-tokens <n>',
+      'context: action budget (checkpoints without policy metadata)',
+      number,
+      12,
+    )
+    .option(
+      '--max-observation-tokens <n>',
+      'context: observation cap (checkpoints without policy metadata)',
+      number,
+      96,
+    )
+    .option('--out <dir>', 'where eval.json and eval.md go', 'runs/eval')
+    .option('--no-progress', 'plain lines instead of a progress bar')
+    .action(async (options) => {
+      const reporter = terminalReporter(io, options.progress);
+      try {
+        const result = await runEvaluation({
+          env: options.env,
+          checkpoint: options.checkpoint,
+          ...(options.split === undefined ? {} : { split: options.split }),
+          ...(options.limit === undefined ? {} : { limit: options.limit }),
+          envs: options.envs,
+          temperature: options.temperature,
+          ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
+          context: {
+            historyWindow: options.historyWindow,
+            maxActionTokens: options.maxActionTokens,
+            maxObservationTokens: options.maxObservationTokens,
+          },
+          out: options.out,
+          onEpisode: (done, total, won) =>
+            reporter.progress(
+              'evaluation',
+              done,
+              total,
+              `success ${((100 * won) / done).toFixed(1)} %`,
+            ),
+          ...(io.signal === undefined ? {} : { signal: io.signal }),
+        });
+        reporter.stop();
+        const s = result.summary;
+        io.stdout.write(
+          `${s.episodes} episodes: success ${(100 * s.successRate).toFixed(1)} %, score ${s.score.toFixed(1)}, grounding ${(100 * s.groundingAccuracy).toFixed(1)} %, mean steps ${s.meanSteps.toFixed(1)}. Wrote ${options.out}/eval.{json,md}.\n`,
+        );
+      } finally {
+        reporter.stop();
+      }
+    });
+  program
     .command('plot')
     .description(
       'learning curves from metrics.jsonl files (one series per file, named after its folder, e.g. ppo/spa-seed1), as SVG and PNG',
@@ -217,7 +293,7 @@ export async function runCli(argv: readonly string[], io: ProgramIO): Promise<nu
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
     if (typeof code === 'string' && code.startsWith('commander.')) return 2;
-    if (error instanceof ConfigValidationError) {
+    if (error instanceof ConfigValidationError || InvalidArgumentErrorOfCore.isInstance(error)) {
       io.stderr.write(`${error.message}\n`);
       return 2;
     }
