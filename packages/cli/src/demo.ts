@@ -19,8 +19,8 @@ import {
 } from '@spa/lm';
 import {
   behaviourClone,
+  candidateProbabilities,
   collectRollouts,
-  decisionsFromTrajectory,
   evaluatePolicy,
   explorationEpisodes,
   LmPolicy,
@@ -28,8 +28,6 @@ import {
   type PpoRewardScheme,
   PpoTrainer,
   type RewardInputs,
-  samplesOf,
-  scoreSamples,
   writeEvaluation,
 } from '@spa/ppo';
 import type { DemoConfig } from './config';
@@ -308,19 +306,13 @@ export async function runDemo(
 export function decisiveProbability(policy: LmPolicy): number {
   let total = 0;
   for (const taskId of CORRIDOR_TASKS) {
-    const probabilities = COLOURS.map((colour) => {
-      const first = decisionsFromTrajectory(policy, corridorDemonstration(taskId, colour)).slice(
-        0,
-        1,
-      );
-      const { logProbs } = scoreSamples(policy.model, samplesOf([first]), {
-        values: false,
-        maxTokens: 4096,
-      });
-      return Math.exp(logProbs.reduce((a, b) => a + b, 0));
-    });
-    const sum = probabilities.reduce((a, b) => a + b, 0);
-    total += (probabilities[COLOURS.indexOf(CORRECT_KEY)] as number) / sum;
+    const demo = corridorDemonstration(taskId, CORRECT_KEY);
+    const probabilities = candidateProbabilities(
+      policy,
+      { goal: demo.goal, history: [], observation: demo.steps[0]?.observation ?? '' },
+      COLOURS.map((colour) => `take ${colour} key`),
+    );
+    total += probabilities[COLOURS.indexOf(CORRECT_KEY)] as number;
   }
   return total / CORRIDOR_TASKS.length;
 }

@@ -60,6 +60,8 @@ export {
 export {
   type ActionOutputs,
   actionOutputs,
+  candidateProbabilities,
+  chunkByLength,
   chunkByTokens,
   decisionsFromTrajectory,
   type PpoSample,

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LmPolicy } from './policy';
 import {
   actionOutputs,
+  candidateProbabilities,
   chunkByTokens,
   decisionsFromTrajectory,
   samplesOf,
@@ -102,5 +103,32 @@ describe('PPO samples', () => {
     expect(shared[nameOf('tok_emb')]).toBeGreaterThan(0);
     expect(detached[nameOf('tok_emb')] ?? 0).toBe(0);
     expect(detached[nameOf('head.value.w')]).toBeGreaterThan(0);
+  });
+
+  it('splits probability among candidate actions by their sequence probability', () => {
+    const context = { goal: demo.goal, history: [], observation: demo.steps[0]?.observation ?? '' };
+    const actions = ['take red key', 'take blue key', 'walk forward'];
+    const probabilities = candidateProbabilities(policy, context, actions);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    const sequence = actions.map((action) => {
+      const encoded = policy.contexts.withAction(context, action);
+      const sample = {
+        episode: 0,
+        step: 0,
+        prompt: encoded.ids.slice(0, encoded.actionStart),
+        tokens: encoded.ids.slice(encoded.actionStart),
+      };
+      return Math.exp(
+        scoreSamples(policy.model, [sample], { values: false, maxTokens: 4096 }).logProbs.reduce(
+          (a, b) => a + b,
+          0,
+        ),
+      );
+    });
+    const total = sequence.reduce((a, b) => a + b, 0);
+    probabilities.forEach((p, i) => {
+      expect(p).toBeCloseTo((sequence[i] as number) / total, 4);
+    });
+    expect(() => candidateProbabilities(policy, context, [])).toThrow(/actions/);
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Trajectory } from '@spa/core';
+import { InvalidArgumentError, type PolicyContext, type Trajectory } from '@spa/core';
 import { hiddenAt, pickLogProbs, type TransformerLM } from '@spa/lm';
 import * as tf from '@tensorflow/tfjs-core';
 import { type LmPolicy, VALUE_HEAD } from './policy';
@@ -172,3 +172,39 @@ const stopGradient = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
   save([]);
   return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as <T extends tf.Tensor>(x: T) => T;
+
+/**
+ * How the policy splits its probability among candidate actions in one context: each
+ * candidate's sequence probability (its tokens and `<eoa>`, temperature 1), normalised over the
+ * candidates. Useful to watch one decision during training (e.g. the decisive first action).
+ */
+export function candidateProbabilities(
+  policy: LmPolicy,
+  context: PolicyContext,
+  actions: readonly string[],
+): number[] {
+  if (actions.length === 0) {
+    throw new InvalidArgumentError({ field: 'actions', reason: 'expected at least one candidate' });
+  }
+  const samples = actions.map((action, step) => {
+    const encoded = policy.contexts.withAction(context, action);
+    return {
+      episode: 0,
+      step,
+      prompt: encoded.ids.slice(0, encoded.actionStart),
+      tokens: encoded.ids.slice(encoded.actionStart),
+    };
+  });
+  const { logProbs } = scoreSamples(policy.model, samples, { values: false, maxTokens: 1 << 16 });
+  let offset = 0;
+  const logs = samples.map((sample) => {
+    let sum = 0;
+    for (let k = 0; k < sample.tokens.length; k++) sum += logProbs[offset + k] as number;
+    offset += sample.tokens.length;
+    return sum;
+  });
+  const top = Math.max(...logs);
+  const weights = logs.map((l) => Math.exp(l - top));
+  const total = weights.reduce((a, b) => a + b, 0);
+  return weights.map((w) => w / total);
+}

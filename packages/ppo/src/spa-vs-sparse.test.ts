@@ -21,7 +21,7 @@ import { evaluatePolicy } from './evaluate';
 import { LmPolicy } from './policy';
 import { PpoTrainer } from './ppo';
 import { collectRollouts, explorationEpisodes } from './rollout';
-import { decisionsFromTrajectory, samplesOf, scoreSamples } from './samples';
+import { candidateProbabilities } from './samples';
 
 let weakened: LmPolicy;
 let estimator: TabularProgressEstimator;
@@ -31,19 +31,13 @@ const envs = [0, 1, 2, 3].map(() => createCorridorEnv());
 function decisiveProbability(policy: LmPolicy): number {
   let total = 0;
   for (const taskId of CORRIDOR_TASKS) {
-    const probabilities = COLOURS.map((colour) => {
-      const first = decisionsFromTrajectory(policy, corridorDemonstration(taskId, colour)).slice(
-        0,
-        1,
-      );
-      const { logProbs } = scoreSamples(policy.model, samplesOf([first]), {
-        values: false,
-        maxTokens: 4096,
-      });
-      return Math.exp(logProbs.reduce((a, b) => a + b, 0));
-    });
-    const sum = probabilities.reduce((a, b) => a + b, 0);
-    total += (probabilities[COLOURS.indexOf(CORRECT_KEY)] as number) / sum;
+    const demo = corridorDemonstration(taskId, CORRECT_KEY);
+    const probabilities = candidateProbabilities(
+      policy,
+      { goal: demo.goal, history: [], observation: demo.steps[0]?.observation ?? '' },
+      COLOURS.map((colour) => `take ${colour} key`),
+    );
+    total += probabilities[COLOURS.indexOf(CORRECT_KEY)] as number;
   }
   return total / CORRIDOR_TASKS.length;
 }
