@@ -18,16 +18,32 @@ export type CliEnvName = keyof typeof CLI_ENVS;
 
 /**
  * One env instance under SPA-RL's evaluation protocol (`spa-rl` presets: ALFWorld 40 steps,
- * WebShop 15 steps, VirtualHome 40 steps).
+ * WebShop 15 steps, VirtualHome 40 steps), optionally with a shorter step cap (training).
  */
-export function createCliEnv(name: CliEnvName, split: string): TextEnv<StepInfo> {
+export function createCliEnv(
+  name: CliEnvName,
+  split: string,
+  options: { readonly maxEpisodeSteps?: number } = {},
+): TextEnv<StepInfo> {
+  const cap =
+    options.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: options.maxEpisodeSteps };
   switch (name) {
     case 'alfworld':
-      return createAlfworldEnv({ preset: 'spa-rl', split: split as never });
+      // A bounded game cache: the train split has 3553 games.
+      return createAlfworldEnv({
+        preset: 'spa-rl',
+        split: split as never,
+        maxCachedGames: 8,
+        ...cap,
+      });
     case 'webshop':
-      return createWebshopEnv({ preset: 'spa-rl', split: split as never }) as TextEnv<StepInfo>;
+      return createWebshopEnv({
+        preset: 'spa-rl',
+        split: split as never,
+        ...cap,
+      }) as TextEnv<StepInfo>;
     case 'virtualhome':
-      return createVirtualhomeEnv({ split: split as never });
+      return createVirtualhomeEnv({ split: split as never, ...cap });
   }
 }
 

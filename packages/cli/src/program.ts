@@ -6,6 +6,7 @@ import { DEMO_PRESETS, demoConfigSchema, resolveDemoConfig } from './config';
 import { demoSummary, type Reporter, runDemo } from './demo';
 import { ConfigValidationError } from './errors';
 import { CLI_ENVS, runEvaluation } from './eval';
+import { addPipelineCommands } from './pipeline/commands';
 import { curvePoints, learningCurveSpec, readMetricsJsonl, writePlot } from './plot/index';
 
 /** Where the program writes (the process streams, or buffers in tests). */
@@ -273,6 +274,11 @@ export function createProgram(io: ProgramIO): Command {
         io.stdout.write(`${written.svg}\n${written.png}\n`);
       }
     });
+  addPipelineCommands(program as unknown as Command, {
+    write: (text) => io.stdout.write(text),
+    reporter: (progress) => terminalReporter(io, progress),
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+  });
   return program;
 }
 

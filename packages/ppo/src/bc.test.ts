@@ -42,6 +42,7 @@ describe('behaviourClone', () => {
 
     const before = tf.memory().numTensors;
     const epochs: BehaviourCloneEpoch[] = [];
+    const stepEvents: { epoch: number; step: number; stepsPerEpoch: number }[] = [];
     const report = await behaviourClone(policy, demonstrations, {
       epochs: 16,
       batchSize: 1,
@@ -52,8 +53,17 @@ describe('behaviourClone', () => {
       onEpoch: (event) => {
         epochs.push(event);
       },
+      onStep: ({ epoch, step, stepsPerEpoch }) => stepEvents.push({ epoch, step, stepsPerEpoch }),
     });
     expect(tf.memory().numTensors).toBe(before);
+    expect(stepEvents).toHaveLength(16 * 4);
+    expect(stepEvents.slice(0, 5)).toEqual([
+      { epoch: 1, step: 1, stepsPerEpoch: 4 },
+      { epoch: 1, step: 2, stepsPerEpoch: 4 },
+      { epoch: 1, step: 3, stepsPerEpoch: 4 },
+      { epoch: 1, step: 4, stepsPerEpoch: 4 },
+      { epoch: 2, step: 1, stepsPerEpoch: 4 },
+    ]);
     expect(report.truncatedActions).toBe(0);
     expect(report.steps).toBe(16 * 4);
     expect(epochs).toEqual(report.history);

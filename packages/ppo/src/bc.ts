@@ -40,6 +40,16 @@ export interface BehaviourCloneOptions {
   };
   /** Called after every epoch. */
   readonly onEpoch?: (event: BehaviourCloneEpoch) => void | Promise<void>;
+  /**
+   * Called after every optimiser step: the epoch, the step within it, the epoch's step count
+   * and the step's loss (for progress bars).
+   */
+  readonly onStep?: (event: {
+    readonly epoch: number;
+    readonly step: number;
+    readonly stepsPerEpoch: number;
+    readonly loss: number;
+  }) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -214,6 +224,12 @@ export async function behaviourClone(
         lossSum += loss * count;
         tokenCount += count;
         steps += 1;
+        options.onStep?.({
+          epoch,
+          step: start / batchSize + 1,
+          stepsPerEpoch: Math.ceil(order.length / batchSize),
+          loss,
+        });
         await new Promise((resolve) => setImmediate(resolve));
       }
       let validationLoss: number | undefined;

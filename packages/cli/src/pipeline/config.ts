@@ -1,0 +1,487 @@
+import { readFile } from 'node:fs/promises';
+import { PPO_REWARD_SCHEMES } from '@spa/ppo';
+import { z } from 'zod';
+import { ConfigValidationError } from '../errors';
+
+/** Reward schemes a pipeline can train with: all of `@spa/ppo`'s but `prm` (it needs a success model). */
+export const PIPELINE_SCHEMES: readonly string[] = PPO_REWARD_SCHEMES.filter(
+  (scheme) => scheme !== 'prm',
+);
+
+/** The schemes `spa compare` runs by default: SPA, the sparse baseline and the cheap comparisons (mc replays every prefix, so it is opt-in). */
+export const COMPARE_SCHEMES: readonly string[] = [
+  'spa',
+  'sparse',
+  'uniform',
+  'leave-one-out',
+  'grpo',
+  'rloo',
+];
+
+const positiveInt = z.number().int().min(1);
+const taskCount = z.union([positiveInt, z.literal('all')]);
+
+/**
+ * Everything one pipeline run needs. Every field's description is its `--help` text
+ * (conventions.md §B.13); nested fields are set from the command line with
+ * `--set <path>=<value>` (e.g. `--set ppo.iterations=20`).
+ */
+export const pipelineConfigSchema = z
+  .object({
+    env: z.enum(['alfworld', 'webshop', 'virtualhome']).describe('the environment'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .describe(
+        'root seed of the shared stages (demonstration sample, BC, exploration, estimator)',
+      ),
+    demonstrations: taskCount.describe(
+      'train tasks (a seeded sample, or all) whose expert demonstrations are cloned; exploration and PPO play the same tasks',
+    ),
+    vocabSize: z.number().int().min(260).describe('byte-level BPE vocabulary size'),
+    model: z
+      .object({
+        preset: z.enum(['test', 'tiny', 'small', 'medium']).describe('@spa/lm model size preset'),
+        width: positiveInt.optional().describe('override the preset width'),
+        depth: positiveInt.optional().describe('override the preset depth'),
+        heads: positiveInt.optional().describe('override the preset head count'),
+      })
+      .strict(),
+    context: z
+      .object({
+        maxTokens: z.number().int().min(16).describe('prompt + action budget in tokens'),
+        historyWindow: z.number().int().min(0).describe('earlier steps kept in the prompt'),
+        maxObservationTokens: positiveInt.describe('each observation is cut to this many tokens'),
+        maxActionTokens: positiveInt.describe('action budget in tokens (end-of-action included)'),
+      })
+      .strict(),
+    bc: z
+      .object({
+        epochs: positiveInt.describe('behaviour-cloning epochs'),
+        batchSize: positiveInt.describe('demonstrations per optimiser step'),
+        learningRate: z.number().positive().max(1).describe('peak learning rate (cosine decay)'),
+      })
+      .strict(),
+    explore: z
+      .object({
+        tasks: positiveInt.describe('train tasks explored (the first of the sampled ones)'),
+        rolloutsPerTask: positiveInt.describe('sampled rollouts of each explored task'),
+        temperature: z.number().min(0).describe('sampling temperature of exploration'),
+      })
+      .strict(),
+    estimator: z
+      .object({
+        epochs: positiveInt.describe('progress-estimator epochs'),
+        batchSize: positiveInt.describe('trajectories per optimiser step'),
+        learningRate: z.number().positive().max(1).describe('estimator learning rate'),
+      })
+      .strict(),
+    ppo: z
+      .object({
+        iterations: positiveInt.describe('PPO iterations per scheme and seed'),
+        tasksPerIteration: positiveInt.describe('tasks drawn per iteration'),
+        rolloutsPerTask: positiveInt.describe(
+          'rollouts of each drawn task (grpo and rloo need ≥ 2)',
+        ),
+        epochs: positiveInt.describe('PPO epochs over each batch'),
+        minibatchSize: positiveInt.describe('actions per minibatch'),
+        learningRate: z.number().positive().max(1).describe('PPO learning rate'),
+        alpha: z.number().min(0).describe('SPA: weight α of the progress contribution c_t'),
+        beta: z.number().min(0).describe('SPA: weight β of the grounding signal g_t'),
+        klCoef: z.number().min(0).describe('KL penalty to the behaviour-cloned reference'),
+        mcRollouts: positiveInt.describe('mc scheme: continuations played from every prefix'),
+      })
+      .strict(),
+    trainMaxSteps: positiveInt.describe('step cap of exploration and PPO episodes'),
+    eval: z
+      .object({
+        split: z
+          .string()
+          .optional()
+          .describe(
+            'evaluation split (default: alfworld valid_unseen, webshop test, virtualhome new_unseen_test)',
+          ),
+        tasks: taskCount.describe('evaluated tasks: an evenly spaced sample, or all'),
+        maxSteps: positiveInt
+          .optional()
+          .describe("step cap (default: the protocol's: alfworld 40, webshop 15, virtualhome 40)"),
+      })
+      .strict(),
+    envs: positiveInt.describe('environments stepped concurrently (one batched forward pass)'),
+    schemes: z
+      .array(z.enum(PIPELINE_SCHEMES as unknown as [string, ...string[]]))
+      .min(1)
+      .describe(`reward schemes trained from the same BC weights (${PIPELINE_SCHEMES.join(', ')})`),
+    seeds: z.array(z.number().int().min(0)).min(1).describe('PPO seeds, one run per scheme each'),
+  })
+  .strict();
+
+/** A validated pipeline configuration. */
+export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
+
+/** Environment names of the pipeline. */
+export type PipelineEnv = PipelineConfig['env'];
+
+/** Preset names: `tiny` (tests, seconds), `demo` (≤ 5 minutes on 2 cores), `full` (hours). */
+export type PipelinePresetName = 'tiny' | 'demo' | 'full';
+
+const COMMON = {
+  seed: 1,
+  model: { preset: 'test' as const },
+  explore: { temperature: 1 },
+  ppo: { epochs: 2, minibatchSize: 16, alpha: 1, beta: 0.5, klCoef: 0.3, mcRollouts: 2 },
+  schemes: ['spa', 'sparse'],
+  seeds: [1],
+};
+
+const TINY = (env: PipelineEnv, trainMaxSteps: number): PipelineConfig => ({
+  ...COMMON,
+  env,
+  demonstrations: 6,
+  vocabSize: 512,
+  context: { maxTokens: 192, historyWindow: 1, maxObservationTokens: 64, maxActionTokens: 16 },
+  bc: { epochs: 2, batchSize: 2, learningRate: 3e-3 },
+  explore: { ...COMMON.explore, tasks: 2, rolloutsPerTask: 2 },
+  estimator: { epochs: 1, batchSize: 4, learningRate: 3e-4 },
+  ppo: {
+    ...COMMON.ppo,
+    iterations: 1,
+    tasksPerIteration: 2,
+    rolloutsPerTask: 1,
+    minibatchSize: 8,
+    learningRate: 1e-4,
+  },
+  trainMaxSteps,
+  eval: { tasks: 4, maxSteps: trainMaxSteps },
+  envs: 4,
+});
+
+/**
+ * The presets of every environment. `demo` was sized from timed runs on a 2-core machine
+ * (wasm backend) to finish in about 5 minutes with its two schemes and one seed; `full` clones
+ * every demonstration for 3 epochs with the `tiny` model (about 1.3 M parameters) and trains
+ * PPO for 100 iterations (many hours on 2 cores). Action budgets cover the longest expert
+ * actions of each env (WebShop's `search[…]` queries are the longest).
+ */
+export const PIPELINE_PRESETS: Readonly<
+  Record<PipelineEnv, Readonly<Record<PipelinePresetName, PipelineConfig>>>
+> = {
+  alfworld: {
+    tiny: {
+      ...TINY('alfworld', 6),
+      context: { ...TINY('alfworld', 6).context, maxActionTokens: 12 },
+    },
+    demo: {
+      ...COMMON,
+      env: 'alfworld',
+      demonstrations: 200,
+      vocabSize: 1024,
+      context: { maxTokens: 256, historyWindow: 1, maxObservationTokens: 96, maxActionTokens: 12 },
+      bc: { epochs: 2, batchSize: 4, learningRate: 3e-3 },
+      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
+      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
+      ppo: {
+        ...COMMON.ppo,
+        iterations: 6,
+        tasksPerIteration: 8,
+        rolloutsPerTask: 2,
+        learningRate: 3e-4,
+      },
+      trainMaxSteps: 20,
+      eval: { tasks: 'all' },
+      envs: 16,
+    },
+    full: {
+      ...COMMON,
+      env: 'alfworld',
+      model: { preset: 'tiny' },
+      demonstrations: 'all',
+      vocabSize: 2048,
+      context: { maxTokens: 384, historyWindow: 2, maxObservationTokens: 96, maxActionTokens: 12 },
+      bc: { epochs: 3, batchSize: 8, learningRate: 1e-3 },
+      explore: { ...COMMON.explore, tasks: 1000, rolloutsPerTask: 5 },
+      estimator: { epochs: 3, batchSize: 8, learningRate: 3e-4 },
+      ppo: {
+        ...COMMON.ppo,
+        iterations: 100,
+        tasksPerIteration: 16,
+        rolloutsPerTask: 2,
+        learningRate: 1e-5,
+      },
+      trainMaxSteps: 40,
+      eval: { tasks: 'all' },
+      envs: 16,
+      seeds: [1, 2, 3],
+    },
+  },
+  webshop: {
+    tiny: {
+      ...TINY('webshop', 6),
+      context: { ...TINY('webshop', 6).context, maxActionTokens: 24 },
+    },
+    demo: {
+      ...COMMON,
+      env: 'webshop',
+      demonstrations: 300,
+      vocabSize: 1024,
+      context: { maxTokens: 288, historyWindow: 1, maxObservationTokens: 128, maxActionTokens: 24 },
+      bc: { epochs: 2, batchSize: 4, learningRate: 3e-3 },
+      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
+      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
+      ppo: {
+        ...COMMON.ppo,
+        iterations: 6,
+        tasksPerIteration: 8,
+        rolloutsPerTask: 2,
+        learningRate: 3e-4,
+      },
+      trainMaxSteps: 15,
+      eval: { tasks: 'all' },
+      envs: 16,
+    },
+    full: {
+      ...COMMON,
+      env: 'webshop',
+      model: { preset: 'tiny' },
+      demonstrations: 'all',
+      vocabSize: 2048,
+      context: { maxTokens: 512, historyWindow: 2, maxObservationTokens: 192, maxActionTokens: 32 },
+      bc: { epochs: 3, batchSize: 8, learningRate: 1e-3 },
+      explore: { ...COMMON.explore, tasks: 1000, rolloutsPerTask: 5 },
+      estimator: { epochs: 3, batchSize: 8, learningRate: 3e-4 },
+      ppo: {
+        ...COMMON.ppo,
+        iterations: 100,
+        tasksPerIteration: 16,
+        rolloutsPerTask: 2,
+        learningRate: 1e-5,
+      },
+      trainMaxSteps: 15,
+      eval: { tasks: 'all' },
+      envs: 16,
+      seeds: [1, 2, 3],
+    },
+  },
+  virtualhome: {
+    tiny: {
+      ...TINY('virtualhome', 6),
+      context: { ...TINY('virtualhome', 6).context, maxActionTokens: 16 },
+    },
+    demo: {
+      ...COMMON,
+      env: 'virtualhome',
+      demonstrations: 'all',
+      vocabSize: 1024,
+      context: { maxTokens: 256, historyWindow: 1, maxObservationTokens: 96, maxActionTokens: 16 },
+      bc: { epochs: 2, batchSize: 4, learningRate: 3e-3 },
+      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
+      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
+      ppo: {
+        ...COMMON.ppo,
+        iterations: 6,
+        tasksPerIteration: 8,
+        rolloutsPerTask: 2,
+        learningRate: 3e-4,
+      },
+      trainMaxSteps: 20,
+      eval: { tasks: 'all' },
+      envs: 16,
+    },
+    full: {
+      ...COMMON,
+      env: 'virtualhome',
+      model: { preset: 'tiny' },
+      demonstrations: 'all',
+      vocabSize: 2048,
+      context: { maxTokens: 384, historyWindow: 2, maxObservationTokens: 128, maxActionTokens: 16 },
+      bc: { epochs: 5, batchSize: 8, learningRate: 1e-3 },
+      explore: { ...COMMON.explore, tasks: 302, rolloutsPerTask: 5 },
+      estimator: { epochs: 3, batchSize: 8, learningRate: 3e-4 },
+      ppo: {
+        ...COMMON.ppo,
+        iterations: 100,
+        tasksPerIteration: 16,
+        rolloutsPerTask: 2,
+        learningRate: 1e-5,
+      },
+      trainMaxSteps: 40,
+      eval: { tasks: 'all' },
+      envs: 16,
+      seeds: [1, 2, 3],
+    },
+  },
+};
+
+/** Fields whose change keeps a run directory's shared stages valid (more schemes or seeds extend a run). */
+export const RUN_EXTENDING_FIELDS = ['schemes', 'seeds'] as const;
+
+/** Parses `path=value` (`--set`): the value as JSON when it parses (numbers, lists, `"all"`), else as a string. */
+export function parseAssignment(text: string): { path: string[]; value: unknown } {
+  const at = text.indexOf('=');
+  if (at <= 0) {
+    throw new ConfigValidationError('--set', [
+      `expected <path>=<value> (e.g. ppo.iterations=20), got ${JSON.stringify(text)}`,
+    ]);
+  }
+  const raw = text.slice(at + 1).trim();
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    if (raw.includes(',')) value = raw.split(',').map((part) => part.trim());
+  }
+  return { path: text.slice(0, at).trim().split('.'), value };
+}
+
+function assign(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  const [head, ...rest] = path;
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    target[head] = value;
+    return;
+  }
+  const child = target[head];
+  const next =
+    child !== null && typeof child === 'object' && !Array.isArray(child)
+      ? { ...(child as Record<string, unknown>) }
+      : {};
+  assign(next, rest, value);
+  target[head] = next;
+}
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (
+    base === null ||
+    over === null ||
+    typeof base !== 'object' ||
+    typeof over !== 'object' ||
+    Array.isArray(base) ||
+    Array.isArray(over)
+  ) {
+    return over;
+  }
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(over as Record<string, unknown>)) {
+    out[key] = key in out ? deepMerge(out[key], value) : value;
+  }
+  return out;
+}
+
+/** Reads a JSON config file: an object of (possibly partial) config fields. */
+export async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigValidationError(file, [`cannot read the file: ${(error as Error).message}`], {
+      cause: error,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigValidationError(file, [`not JSON: ${(error as Error).message}`], {
+      cause: error,
+    });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigValidationError(file, ['expected a JSON object of config fields']);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Validates a merged config object; every problem is listed with its field path, the value and
+ * what is accepted.
+ *
+ * @throws ConfigValidationError
+ */
+export function validatePipelineConfig(merged: unknown, source: string): PipelineConfig {
+  const parsed = pipelineConfigSchema.safeParse(merged);
+  if (parsed.success) return parsed.data;
+  throw new ConfigValidationError(
+    source,
+    parsed.error.issues.map((issue) => {
+      const path = issue.path.join('.');
+      const value = issue.path.reduce<unknown>(
+        (node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey],
+        merged,
+      );
+      return `${path === '' ? '(root)' : path}: ${issue.message} (got ${JSON.stringify(value)})`;
+    }),
+  );
+}
+
+/** Input of {@link resolvePipelineConfig}: preset < file < `--set` assignments < dedicated flags. */
+export interface ResolvePipelineInput {
+  readonly env: string;
+  readonly preset: string;
+  readonly file?: string;
+  /** `path=value` assignments (`--set`). */
+  readonly assignments?: readonly string[];
+  /** Top-level fields from dedicated flags (`--schemes`, `--seeds`…); undefined ones are ignored. */
+  readonly flags?: Partial<Record<keyof PipelineConfig, unknown>>;
+}
+
+/**
+ * The configuration of a run: the env's preset, then the JSON file, then `--set` assignments,
+ * then dedicated flags, validated together.
+ *
+ * @throws ConfigValidationError — an unknown env or preset, an unreadable file, a bad field.
+ */
+export async function resolvePipelineConfig(input: ResolvePipelineInput): Promise<PipelineConfig> {
+  const presets = PIPELINE_PRESETS[input.env as PipelineEnv];
+  if (presets === undefined) {
+    throw new ConfigValidationError('--env', [
+      `env: got ${JSON.stringify(input.env)}; accepted: ${Object.keys(PIPELINE_PRESETS).join(', ')}`,
+    ]);
+  }
+  const preset = presets[input.preset as PipelinePresetName];
+  if (preset === undefined) {
+    throw new ConfigValidationError('--preset', [
+      `preset: got ${JSON.stringify(input.preset)}; accepted: ${Object.keys(presets).join(', ')}`,
+    ]);
+  }
+  let merged = deepMerge(preset, input.file === undefined ? {} : await readConfigFile(input.file));
+  const assigned: Record<string, unknown> = {};
+  for (const text of input.assignments ?? []) {
+    const { path, value } = parseAssignment(text);
+    assign(assigned, path, value);
+  }
+  merged = deepMerge(merged, assigned);
+  const flags = Object.fromEntries(
+    Object.entries(input.flags ?? {}).filter(([, v]) => v !== undefined),
+  );
+  merged = deepMerge(merged, flags);
+  const sources = [
+    input.file,
+    (input.assignments?.length ?? 0) > 0 ? '--set' : undefined,
+    Object.keys(flags).length > 0 ? 'flags' : undefined,
+  ].filter((s) => s !== undefined);
+  return validatePipelineConfig(
+    merged,
+    sources.length === 0 ? `preset ${input.env}/${input.preset}` : sources.join(' + '),
+  );
+}
+
+/** `--help` text: every config field with its description, as `--set` paths. */
+export function pipelineConfigHelp(): string {
+  const lines: string[] = [
+    '',
+    'Config fields (JSON file via --config, or --set <path>=<value>; presets per env: tiny, demo, full):',
+  ];
+  const walk = (shape: Record<string, z.ZodType>, prefix: string): void => {
+    for (const [key, field] of Object.entries(shape)) {
+      const inner = field instanceof z.ZodOptional ? field.unwrap() : field;
+      if (inner instanceof z.ZodObject) {
+        walk(inner.shape as Record<string, z.ZodType>, `${prefix}${key}.`);
+      } else {
+        lines.push(`  ${`${prefix}${key}`.padEnd(28)} ${field.description ?? ''}`);
+      }
+    }
+  };
+  walk(pipelineConfigSchema.shape as unknown as Record<string, z.ZodType>, '');
+  return `${lines.join('\n')}\n`;
+}
