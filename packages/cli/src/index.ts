@@ -1,5 +1,6 @@
 /**
- * `@spa/cli`: the `spa` command line (`spa demo` so far) and its pieces for programmatic use.
+ * `@spa/cli`: the `spa` command line (demo, pipeline, compare, the stage commands, eval, plot,
+ * bench) and its pieces for programmatic use.
  *
  * @packageDocumentation
  */
@@ -34,5 +35,42 @@ export {
   type RunEvaluationOptions,
   runEvaluation,
 } from './eval';
+export {
+  COMPARE_SCHEMES,
+  PIPELINE_PRESETS,
+  PIPELINE_SCHEMES,
+  type PipelineConfig,
+  type PipelineEnv,
+  type PipelinePresetName,
+  parseAssignment,
+  pipelineConfigHelp,
+  pipelineConfigSchema,
+  type ResolvePipelineInput,
+  readConfigFile,
+  resolvePipelineConfig,
+  validatePipelineConfig,
+} from './pipeline/config';
+export { ppoRunNames, runPaths } from './pipeline/paths';
+export { writePipelinePlots } from './pipeline/plots';
+export {
+  type BcStageReport,
+  evaluationTasks,
+  loadSftPolicy,
+  meanStd,
+  openRun,
+  type PipelineResult,
+  type PipelineRun,
+  type PolicyEvaluationRow,
+  type PpoRunReport,
+  pipelineSummary,
+  runBcStage,
+  runEstimatorStage,
+  runEvalStage,
+  runExploreStage,
+  runPipeline,
+  runPpoStage,
+  summaryOfTrajectories,
+  writeResults,
+} from './pipeline/run';
 export * from './plot/index';
 export { createProgram, type ProgramIO, runCli } from './program';
