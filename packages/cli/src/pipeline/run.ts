@@ -74,6 +74,8 @@ export interface PolicyEvaluationRow {
   readonly seed?: number;
   readonly summary: EvaluationSummary;
   readonly perType: Readonly<Record<string, EvaluationSummary>>;
+  /** Wall seconds of the evaluation. */
+  readonly seconds: number;
 }
 
 /** `results.json`: every evaluation of the run, with its configuration and stage reports. */
@@ -288,6 +290,7 @@ export async function runExploreStage(run: PipelineRun): Promise<Trajectory[]> {
     return readAllTrajectories(paths.explore);
   }
   const { config, reporter } = run;
+  const started = performance.now();
   const bc = await requireBc(run);
   const policy = await loadSftPolicy(run);
   const envs = trainEnvs(config);
@@ -320,7 +323,10 @@ export async function runExploreStage(run: PipelineRun): Promise<Trajectory[]> {
     await mkdir(join(run.out, 'explore'), { recursive: true });
     await writeTrajectories(paths.explore, trajectories);
     const summary = summaryOfTrajectories(trajectories);
-    await writeJson(paths.exploreSummary, summary);
+    await writeJson(paths.exploreSummary, {
+      ...summary,
+      seconds: (performance.now() - started) / 1000,
+    });
     reporter.log(
       `explore: ${summary.episodes} episodes, success ${(100 * summary.successRate).toFixed(1)} %, score ${summary.score.toFixed(1)}.`,
     );
@@ -371,6 +377,7 @@ export async function runEstimatorStage(run: PipelineRun): Promise<TransformerFi
   if (!(await exists(paths.exploreSummary))) {
     throw new Error(`${run.out}: the explore stage has not run yet; run 'spa explore' first`);
   }
+  const started = performance.now();
   const trajectories = await readAllTrajectories(paths.explore);
   const estimator = await TransformerProgressEstimator.fromDirectory(paths.sft, {
     seed: config.seed,
@@ -395,7 +402,10 @@ export async function runEstimatorStage(run: PipelineRun): Promise<TransformerFi
       paths.annotated,
       trajectories.map((t, i) => ({ ...t, contributions: contributions[i] as number[] })),
     );
-    await writeJson(paths.estimatorReport, fit);
+    await writeJson(paths.estimatorReport, {
+      ...fit,
+      seconds: (performance.now() - started) / 1000,
+    });
     reporter.log(
       `estimator: ${fit.epochs} epochs, train loss ${fit.trainLoss.toFixed(4)}${fit.validation === undefined ? '' : `, validation MSE ${fit.validation.mse.toFixed(4)}`}.`,
     );
@@ -603,6 +613,7 @@ export async function writeResults(
     ...(seed === undefined ? {} : { seed }),
     summary: r.summary,
     perType: r.perType,
+    seconds: r.wallSeconds,
   });
   evaluations.push(rowOf('bc', 'bc', await readJson(join(paths.eval('bc'), 'eval.json'))));
   for (const { scheme, seed, name } of ppoRunNames(config)) {
@@ -674,6 +685,14 @@ export function pipelineSummary(result: PipelineResult): string {
     `| policy | ${types.join(' | ')} |`,
     `|---|${types.map(() => '---:').join('|')}|`,
     ...perType,
+    '',
+    `Wall time: behaviour cloning ${bc.seconds.toFixed(0)} s; PPO ${meanStd(
+      result.ppo.map((p) => p.seconds),
+      0,
+    )} s per run; evaluation ${meanStd(
+      result.evaluations.map((e) => e.seconds),
+      0,
+    )} s per policy.`,
     '',
     `Estimator: train loss ${result.estimator.trainLoss.toFixed(4)}${result.estimator.validation === undefined ? '' : `, validation MSE ${result.estimator.validation.mse.toFixed(4)}`}. Wall time of this invocation: ${result.seconds.toFixed(0)} s.`,
     '',
