@@ -71,6 +71,7 @@ function runOptions<T extends Command<[], Record<string, unknown>>>(
       new Option('--preset <name>', 'starting configuration of the env').choices([
         'tiny',
         'demo',
+        'short',
         'full',
       ]),
     )

@@ -123,8 +123,11 @@ export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 /** Environment names of the pipeline. */
 export type PipelineEnv = PipelineConfig['env'];
 
-/** Preset names: `tiny` (tests, seconds), `demo` (≤ 5 minutes on 2 cores), `full` (hours). */
-export type PipelinePresetName = 'tiny' | 'demo' | 'full';
+/**
+ * Preset names: `tiny` (tests, seconds), `demo` (about 5 minutes on 2 cores), `short` (the
+ * budget of docs/results.md: tens of minutes per env for six schemes × three seeds), `full` (hours).
+ */
+export type PipelinePresetName = 'tiny' | 'demo' | 'short' | 'full';
 
 const COMMON = {
   seed: 1,
@@ -158,11 +161,14 @@ const TINY = (env: PipelineEnv, trainMaxSteps: number): PipelineConfig => ({
 });
 
 /**
- * The presets of every environment. `demo` was sized from timed runs on a 2-core machine
- * (wasm backend) to finish in about 5 minutes with its two schemes and one seed; `full` clones
- * every demonstration for 3 epochs with the `tiny` model (about 1.3 M parameters) and trains
- * PPO for 100 iterations (many hours on 2 cores). Action budgets cover the longest expert
- * actions of each env (WebShop's `search[…]` queries are the longest).
+ * The presets of every environment, sized from timed runs on a 2-core machine (wasm backend):
+ * `demo` (two schemes, one seed, 50 evaluation tasks) takes about 5 minutes; `short` clones
+ * with one demonstration per optimiser step for 3 epochs (about 6× the updates of `demo`; with
+ * fewer the `test` model does not even write well-formed actions) and evaluates on the whole test
+ * split (WebShop: SPA-RL's 200 goals); `full` clones every demonstration for 3–5 epochs with the
+ * `tiny` model (about 1.3 M parameters) and trains PPO for 100 iterations (many hours on 2
+ * cores). Action budgets cover the longest expert actions of each env (WebShop's `search[…]`
+ * queries are the longest).
  */
 export const PIPELINE_PRESETS: Readonly<
   Record<PipelineEnv, Readonly<Record<PipelinePresetName, PipelineConfig>>>
@@ -179,6 +185,26 @@ export const PIPELINE_PRESETS: Readonly<
       vocabSize: 1024,
       context: { maxTokens: 256, historyWindow: 1, maxObservationTokens: 96, maxActionTokens: 12 },
       bc: { epochs: 2, batchSize: 4, learningRate: 3e-3 },
+      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
+      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
+      ppo: {
+        ...COMMON.ppo,
+        iterations: 4,
+        tasksPerIteration: 8,
+        rolloutsPerTask: 2,
+        learningRate: 3e-4,
+      },
+      trainMaxSteps: 20,
+      eval: { tasks: 50 },
+      envs: 16,
+    },
+    short: {
+      ...COMMON,
+      env: 'alfworld',
+      demonstrations: 200,
+      vocabSize: 1024,
+      context: { maxTokens: 256, historyWindow: 1, maxObservationTokens: 96, maxActionTokens: 12 },
+      bc: { epochs: 3, batchSize: 1, learningRate: 3e-3 },
       explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
       estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
       ppo: {
@@ -231,13 +257,34 @@ export const PIPELINE_PRESETS: Readonly<
       estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
       ppo: {
         ...COMMON.ppo,
+        iterations: 4,
+        tasksPerIteration: 8,
+        rolloutsPerTask: 2,
+        learningRate: 3e-4,
+      },
+      trainMaxSteps: 15,
+      eval: { tasks: 50 },
+      envs: 16,
+    },
+    short: {
+      ...COMMON,
+      env: 'webshop',
+      demonstrations: 300,
+      vocabSize: 1024,
+      context: { maxTokens: 288, historyWindow: 1, maxObservationTokens: 128, maxActionTokens: 24 },
+      bc: { epochs: 3, batchSize: 1, learningRate: 3e-3 },
+      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
+      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
+      ppo: {
+        ...COMMON.ppo,
         iterations: 6,
         tasksPerIteration: 8,
         rolloutsPerTask: 2,
         learningRate: 3e-4,
       },
       trainMaxSteps: 15,
-      eval: { tasks: 'all' },
+      // SPA-RL evaluates WebShop on 200 test goals (test_indices.json, paper.md).
+      eval: { tasks: 200 },
       envs: 16,
     },
     full: {
@@ -275,6 +322,26 @@ export const PIPELINE_PRESETS: Readonly<
       vocabSize: 1024,
       context: { maxTokens: 256, historyWindow: 1, maxObservationTokens: 96, maxActionTokens: 16 },
       bc: { epochs: 2, batchSize: 4, learningRate: 3e-3 },
+      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
+      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
+      ppo: {
+        ...COMMON.ppo,
+        iterations: 4,
+        tasksPerIteration: 8,
+        rolloutsPerTask: 2,
+        learningRate: 3e-4,
+      },
+      trainMaxSteps: 20,
+      eval: { tasks: 50 },
+      envs: 16,
+    },
+    short: {
+      ...COMMON,
+      env: 'virtualhome',
+      demonstrations: 'all',
+      vocabSize: 1024,
+      context: { maxTokens: 256, historyWindow: 1, maxObservationTokens: 96, maxActionTokens: 16 },
+      bc: { epochs: 3, batchSize: 1, learningRate: 3e-3 },
       explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
       estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
       ppo: {
@@ -470,7 +537,7 @@ export async function resolvePipelineConfig(input: ResolvePipelineInput): Promis
 export function pipelineConfigHelp(): string {
   const lines: string[] = [
     '',
-    'Config fields (JSON file via --config, or --set <path>=<value>; presets per env: tiny, demo, full):',
+    'Config fields (JSON file via --config, or --set <path>=<value>; presets per env: tiny, demo, short, full):',
   ];
   const walk = (shape: Record<string, z.ZodType>, prefix: string): void => {
     for (const [key, field] of Object.entries(shape)) {
