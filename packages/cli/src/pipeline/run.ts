@@ -263,6 +263,11 @@ export async function runBcStage(run: PipelineRun): Promise<BcStageReport> {
           `loss ${e.loss.toFixed(3)}`,
         ),
     });
+    if (bc.truncatedActions > 0) {
+      reporter.log(
+        `warning: ${bc.truncatedActions} demonstrated actions are longer than context.maxActionTokens (${config.context.maxActionTokens}) and were cut; the policy cannot learn to finish them (raise it with --set context.maxActionTokens=…).`,
+      );
+    }
     await saveLanguageModel(paths.sft, { model, tokenizer }, { metadata: { stage: 'sft' } });
     const report: BcStageReport = {
       demonstrations: { tasks, won: trajectories.filter((t) => t.won).length, steps },
