@@ -18,7 +18,7 @@ export type CliEnvName = keyof typeof CLI_ENVS;
 
 /**
  * One env instance under SPA-RL's evaluation protocol (`spa-rl` presets: ALFWorld 40 steps,
- * WebShop 15 steps, VirtualHome 40 steps), optionally with a shorter step cap (training).
+ * WebShop 10 steps, VirtualHome 40 steps), optionally with a shorter step cap (training).
  */
 export function createCliEnv(
   name: CliEnvName,

@@ -105,7 +105,7 @@ export const pipelineConfigSchema = z
         tasks: taskCount.describe('evaluated tasks: an evenly spaced sample, or all'),
         maxSteps: positiveInt
           .optional()
-          .describe("step cap (default: the protocol's: alfworld 40, webshop 15, virtualhome 40)"),
+          .describe("step cap (default: the protocol's: alfworld 40, webshop 10, virtualhome 40)"),
       })
       .strict(),
     envs: positiveInt.describe('environments stepped concurrently (one batched forward pass)'),
