@@ -64,6 +64,7 @@ const ALLOWED: Readonly<Record<string, readonly string[] | 'all'>> = {
   lm: ['core'],
   estimator: ['core', 'lm'],
   ppo: ['core', 'kernels', 'lm'],
+  interop: ['core'],
   cli: 'all',
 };
 
