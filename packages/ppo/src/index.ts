@@ -1,7 +1,8 @@
 /**
  * `@spa/ppo`: the training side of SPA-RL — a policy that writes its actions as text with an
  * `@spa/lm` transformer, behaviour cloning, batched rollouts, step-level PPO with switchable
- * rewards (SPA, sparse, …, grpo, rloo) and evaluation.
+ * rewards (SPA, sparse, …, grpo, rloo) and evaluation, plus an OpenAI-compatible chat policy
+ * for exploring and evaluating with real LLMs.
  *
  * @packageDocumentation
  */
@@ -12,6 +13,36 @@ export {
   behaviourClone,
   demonstrationExamples,
 } from './bc';
+export {
+  type ActionFormat,
+  type ChatActOptions,
+  type ChatMessage,
+  ChatPolicy,
+  type ChatPolicyAction,
+  type ChatPolicyOptions,
+  type ChatPromptBuilder,
+  type ChatPromptSpec,
+  ChatRequestError,
+  type ChatRequestEvent,
+  type ChatRequestFailure,
+  type ChatRetryOptions,
+  type ChatUsage,
+  type ExtractActionOptions,
+  type ExtractedAction,
+  extractAction,
+  REACT_PROMPTS,
+  type ReactMessagesOptions,
+  type ReactPrompt,
+  type RecordedChatRequest,
+  reactMessages,
+  reactReply,
+  type ScriptedChatModel,
+  type ScriptedChatReply,
+  type ScriptedChatRequest,
+  type ScriptedChatServer,
+  type ScriptedChatServerOptions,
+  startScriptedChatServer,
+} from './chat';
 export {
   adaptKlCoef,
   DEFAULT_PPO_CONFIG,
