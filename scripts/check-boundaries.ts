@@ -65,6 +65,7 @@ const ALLOWED: Readonly<Record<string, readonly string[] | 'all'>> = {
   estimator: ['core', 'lm'],
   ppo: ['core', 'kernels', 'lm'],
   interop: ['core'],
+  server: ['core', 'estimator', 'lm', 'env-alfworld', 'env-webshop', 'env-virtualhome'],
   cli: 'all',
 };
 

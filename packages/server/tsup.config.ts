@@ -1,0 +1,3 @@
+import { defineLibraryConfig } from '../../tooling/tsup.preset.ts';
+
+export default defineLibraryConfig({ index: 'src/index.ts' });

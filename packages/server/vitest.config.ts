@@ -1,0 +1,3 @@
+import { definePackageProject } from '../../tooling/vitest.preset.ts';
+
+export default definePackageProject('@spa/server');
