@@ -437,6 +437,26 @@ function openRlhfTrajectory(query: string, label: string, index: number, env: st
         cause: error,
       });
     }
+    // @spa/interop's OpenRLHF export writes `{"step_rewards": [...], "final_reward": R}` labels:
+    // R is the final reward and the query is the transcript.
+    if (
+      parsed !== null &&
+      typeof parsed === 'object' &&
+      !Array.isArray(parsed) &&
+      'final_reward' in parsed &&
+      !('steps' in parsed)
+    ) {
+      const reward = (parsed as { final_reward: unknown }).final_reward;
+      if (typeof reward !== 'number' || !Number.isFinite(reward)) {
+        throw new ServerRequestError({
+          statusCode: 422,
+          code: 'invalid_field',
+          field: `labels[${index}].final_reward`,
+          reason: `expected a finite number, got ${describe(reward)}`,
+        });
+      }
+      return transcriptTrajectory(query, reward, index, env);
+    }
     return validateAt(parsed, `labels[${index}]`);
   }
   const finalReward = trimmed === '' ? 0 : Number(trimmed);
@@ -448,6 +468,16 @@ function openRlhfTrajectory(query: string, label: string, index: number, env: st
       reason: `expected '', a number (the final reward) or a JSON trajectory, got ${describe(label)}`,
     });
   }
+  return transcriptTrajectory(query, finalReward, index, env);
+}
+
+/** A ReAct transcript (`query[i]`) as a trajectory with final reward R. */
+function transcriptTrajectory(
+  query: string,
+  finalReward: number,
+  index: number,
+  env: string,
+): Trajectory {
   const trajectory = parseReactTranscript(query, {
     taskId: `query-${index}`,
     env,

@@ -271,6 +271,24 @@ describe('reward server: POST /get_reward (OpenRLHF)', () => {
     close(body.extra_logs.spa_grounded_fraction, [2 / 3, 0.75, 2 / 3]);
   });
 
+  it("reads @spa/interop's OpenRLHF labels ({step_rewards, final_reward}) as the final reward", async () => {
+    const server = await start({ estimator: new RampEstimator() });
+    const label = JSON.stringify({ step_rewards: [0.6, 0.2, 0.8], final_reward: 1 });
+    const response = await server.post('/get_reward', {
+      query: [transcript],
+      prompts: [''],
+      labels: [label],
+    });
+    expect(response.status).toBe(200);
+    close((await read(response)).rewards, [0.8]);
+    const bad = await server.post('/get_reward', {
+      query: [transcript],
+      labels: [JSON.stringify({ step_rewards: [], final_reward: 'yes' })],
+    });
+    expect(bad.status).toBe(422);
+    expect((await read(bad)).error.field).toBe('labels[0].final_reward');
+  });
+
   it('sums the step rewards with openrlhfReduction "sum"', async () => {
     const server = await start({ estimator: new RampEstimator(), openrlhfReduction: 'sum' });
     const response = await server.post('/get_reward', {
