@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capture } from './__fixtures__/capture';
 import type { DemoResult } from './demo';
-import { type ProgramIO, runCli } from './program';
+import { runCli } from './program';
 
 let root: string;
 
@@ -15,26 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-function capture(
-  signal?: AbortSignal,
-  onLine?: (line: string) => void,
-): ProgramIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: {
-      write: (text: string) => {
-        out.push(text);
-        onLine?.(text);
-      },
-    },
-    stderr: { write: (text: string) => err.push(text) },
-    ...(signal === undefined ? {} : { signal }),
-  };
-}
 
 const stable = (result: DemoResult) => result.runs.map(({ seconds: _seconds, ...rest }) => rest);
 

@@ -138,246 +138,158 @@ const COMMON = {
   seeds: [1],
 };
 
-const TINY = (env: PipelineEnv, trainMaxSteps: number): PipelineConfig => ({
-  ...COMMON,
-  env,
-  demonstrations: 6,
-  vocabSize: 512,
-  context: { maxTokens: 192, historyWindow: 1, maxObservationTokens: 64, maxActionTokens: 16 },
-  bc: { epochs: 2, batchSize: 2, learningRate: 3e-3 },
-  explore: { ...COMMON.explore, tasks: 2, rolloutsPerTask: 2 },
-  estimator: { epochs: 1, batchSize: 4, learningRate: 3e-4 },
-  ppo: {
-    ...COMMON.ppo,
-    iterations: 1,
-    tasksPerIteration: 2,
-    rolloutsPerTask: 1,
-    minibatchSize: 8,
-    learningRate: 1e-4,
-  },
-  trainMaxSteps,
-  eval: { tasks: 4, maxSteps: trainMaxSteps },
-  envs: 4,
-});
+/** What differs between the environments' presets. */
+interface EnvShape {
+  readonly env: PipelineEnv;
+  /** Demonstrations of `demo` and `short`. */
+  readonly demonstrations: number | 'all';
+  /** Prompt budget of `demo`/`short`, then of `full`. */
+  readonly maxTokens: readonly [number, number];
+  /** Observation cap of `demo`/`short`, then of `full`. */
+  readonly maxObservationTokens: readonly [number, number];
+  /** Covers the env's longest expert actions (WebShop's searches need 48). */
+  readonly maxActionTokens: number;
+  readonly tinyActionTokens: number;
+  readonly tinyMaxTokens: number;
+  readonly trainMaxSteps: number;
+  /** Tasks evaluated by `short` and `full`. */
+  readonly evalTasks: number | 'all';
+  readonly full: {
+    readonly bcEpochs: number;
+    readonly exploreTasks: number;
+    readonly trainMaxSteps: number;
+  };
+}
+
+function presetsOf(shape: EnvShape): Record<PipelinePresetName, PipelineConfig> {
+  const { env } = shape;
+  const tiny: PipelineConfig = {
+    ...COMMON,
+    env,
+    demonstrations: 6,
+    vocabSize: 512,
+    context: {
+      maxTokens: shape.tinyMaxTokens,
+      historyWindow: 1,
+      maxObservationTokens: 64,
+      maxActionTokens: shape.tinyActionTokens,
+    },
+    bc: { epochs: 2, batchSize: 2, learningRate: 3e-3 },
+    explore: { ...COMMON.explore, tasks: 2, rolloutsPerTask: 2 },
+    estimator: { epochs: 1, batchSize: 4, learningRate: 3e-4 },
+    ppo: {
+      ...COMMON.ppo,
+      iterations: 1,
+      tasksPerIteration: 2,
+      rolloutsPerTask: 1,
+      minibatchSize: 8,
+      learningRate: 1e-4,
+    },
+    trainMaxSteps: 6,
+    eval: { tasks: 4, maxSteps: 6 },
+    envs: 4,
+  };
+  const short: PipelineConfig = {
+    ...COMMON,
+    env,
+    demonstrations: shape.demonstrations,
+    vocabSize: 1024,
+    context: {
+      maxTokens: shape.maxTokens[0],
+      historyWindow: 1,
+      maxObservationTokens: shape.maxObservationTokens[0],
+      maxActionTokens: shape.maxActionTokens,
+    },
+    bc: { epochs: 3, batchSize: 1, learningRate: 3e-3 },
+    explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
+    estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
+    ppo: {
+      ...COMMON.ppo,
+      iterations: 6,
+      tasksPerIteration: 8,
+      rolloutsPerTask: 2,
+      learningRate: 3e-4,
+    },
+    trainMaxSteps: shape.trainMaxSteps,
+    eval: { tasks: shape.evalTasks },
+    envs: 16,
+  };
+  const demo: PipelineConfig = {
+    ...short,
+    bc: { epochs: 2, batchSize: 4, learningRate: 3e-3 },
+    ppo: { ...short.ppo, iterations: 4 },
+    eval: { tasks: 50 },
+  };
+  const full: PipelineConfig = {
+    ...short,
+    model: { preset: 'tiny' },
+    demonstrations: 'all',
+    vocabSize: 2048,
+    context: {
+      maxTokens: shape.maxTokens[1],
+      historyWindow: 2,
+      maxObservationTokens: shape.maxObservationTokens[1],
+      maxActionTokens: shape.maxActionTokens,
+    },
+    bc: { epochs: shape.full.bcEpochs, batchSize: 8, learningRate: 1e-3 },
+    explore: { ...COMMON.explore, tasks: shape.full.exploreTasks, rolloutsPerTask: 5 },
+    estimator: { epochs: 3, batchSize: 8, learningRate: 3e-4 },
+    ppo: { ...short.ppo, iterations: 100, tasksPerIteration: 16, learningRate: 1e-5 },
+    trainMaxSteps: shape.full.trainMaxSteps,
+    seeds: [1, 2, 3],
+  };
+  return { tiny, demo, short, full };
+}
 
 /**
  * The presets of every environment, sized from timed runs on a 2-core machine (wasm backend):
  * `demo` (two schemes, one seed, 50 evaluation tasks) takes about 5 minutes; `short` clones
  * with one demonstration per optimiser step for 3 epochs (about 6× the updates of `demo`; with
  * fewer the `test` model does not even write well-formed actions) and evaluates on the whole test
- * split (WebShop: SPA-RL's 200 goals); `full` clones every demonstration for 3–5 epochs with the
- * `tiny` model (about 1.3 M parameters) and trains PPO for 100 iterations (many hours on 2
- * cores). Action budgets cover the longest expert actions of each env (WebShop's `search[…]`
- * queries are the longest).
+ * split (WebShop: SPA-RL's 200 goals, test_indices.json per paper.md); `full` clones every
+ * demonstration for 3–5 epochs with the `tiny` model (about 1.3 M parameters) and trains PPO for
+ * 100 iterations (many hours on 2 cores). Action budgets cover the longest expert actions of each
+ * env (WebShop's `search[…]` queries are the longest).
  */
 export const PIPELINE_PRESETS: Readonly<
   Record<PipelineEnv, Readonly<Record<PipelinePresetName, PipelineConfig>>>
 > = {
-  alfworld: {
-    tiny: {
-      ...TINY('alfworld', 6),
-      context: { ...TINY('alfworld', 6).context, maxActionTokens: 12 },
-    },
-    demo: {
-      ...COMMON,
-      env: 'alfworld',
-      demonstrations: 200,
-      vocabSize: 1024,
-      context: { maxTokens: 256, historyWindow: 1, maxObservationTokens: 96, maxActionTokens: 12 },
-      bc: { epochs: 2, batchSize: 4, learningRate: 3e-3 },
-      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
-      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
-      ppo: {
-        ...COMMON.ppo,
-        iterations: 4,
-        tasksPerIteration: 8,
-        rolloutsPerTask: 2,
-        learningRate: 3e-4,
-      },
-      trainMaxSteps: 20,
-      eval: { tasks: 50 },
-      envs: 16,
-    },
-    short: {
-      ...COMMON,
-      env: 'alfworld',
-      demonstrations: 200,
-      vocabSize: 1024,
-      context: { maxTokens: 256, historyWindow: 1, maxObservationTokens: 96, maxActionTokens: 12 },
-      bc: { epochs: 3, batchSize: 1, learningRate: 3e-3 },
-      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
-      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
-      ppo: {
-        ...COMMON.ppo,
-        iterations: 6,
-        tasksPerIteration: 8,
-        rolloutsPerTask: 2,
-        learningRate: 3e-4,
-      },
-      trainMaxSteps: 20,
-      eval: { tasks: 'all' },
-      envs: 16,
-    },
-    full: {
-      ...COMMON,
-      env: 'alfworld',
-      model: { preset: 'tiny' },
-      demonstrations: 'all',
-      vocabSize: 2048,
-      context: { maxTokens: 384, historyWindow: 2, maxObservationTokens: 96, maxActionTokens: 12 },
-      bc: { epochs: 3, batchSize: 8, learningRate: 1e-3 },
-      explore: { ...COMMON.explore, tasks: 1000, rolloutsPerTask: 5 },
-      estimator: { epochs: 3, batchSize: 8, learningRate: 3e-4 },
-      ppo: {
-        ...COMMON.ppo,
-        iterations: 100,
-        tasksPerIteration: 16,
-        rolloutsPerTask: 2,
-        learningRate: 1e-5,
-      },
-      trainMaxSteps: 40,
-      eval: { tasks: 'all' },
-      envs: 16,
-      seeds: [1, 2, 3],
-    },
-  },
-  webshop: {
-    tiny: {
-      ...TINY('webshop', 6),
-      context: { ...TINY('webshop', 6).context, maxActionTokens: 48, maxTokens: 256 },
-    },
-    demo: {
-      ...COMMON,
-      env: 'webshop',
-      demonstrations: 300,
-      vocabSize: 1024,
-      context: { maxTokens: 384, historyWindow: 1, maxObservationTokens: 128, maxActionTokens: 48 },
-      bc: { epochs: 2, batchSize: 4, learningRate: 3e-3 },
-      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
-      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
-      ppo: {
-        ...COMMON.ppo,
-        iterations: 4,
-        tasksPerIteration: 8,
-        rolloutsPerTask: 2,
-        learningRate: 3e-4,
-      },
-      trainMaxSteps: 15,
-      eval: { tasks: 50 },
-      envs: 16,
-    },
-    short: {
-      ...COMMON,
-      env: 'webshop',
-      demonstrations: 300,
-      vocabSize: 1024,
-      context: { maxTokens: 384, historyWindow: 1, maxObservationTokens: 128, maxActionTokens: 48 },
-      bc: { epochs: 3, batchSize: 1, learningRate: 3e-3 },
-      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
-      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
-      ppo: {
-        ...COMMON.ppo,
-        iterations: 6,
-        tasksPerIteration: 8,
-        rolloutsPerTask: 2,
-        learningRate: 3e-4,
-      },
-      trainMaxSteps: 15,
-      // SPA-RL evaluates WebShop on 200 test goals (test_indices.json, paper.md).
-      eval: { tasks: 200 },
-      envs: 16,
-    },
-    full: {
-      ...COMMON,
-      env: 'webshop',
-      model: { preset: 'tiny' },
-      demonstrations: 'all',
-      vocabSize: 2048,
-      context: { maxTokens: 512, historyWindow: 2, maxObservationTokens: 192, maxActionTokens: 48 },
-      bc: { epochs: 3, batchSize: 8, learningRate: 1e-3 },
-      explore: { ...COMMON.explore, tasks: 1000, rolloutsPerTask: 5 },
-      estimator: { epochs: 3, batchSize: 8, learningRate: 3e-4 },
-      ppo: {
-        ...COMMON.ppo,
-        iterations: 100,
-        tasksPerIteration: 16,
-        rolloutsPerTask: 2,
-        learningRate: 1e-5,
-      },
-      trainMaxSteps: 15,
-      eval: { tasks: 'all' },
-      envs: 16,
-      seeds: [1, 2, 3],
-    },
-  },
-  virtualhome: {
-    tiny: {
-      ...TINY('virtualhome', 6),
-      context: { ...TINY('virtualhome', 6).context, maxActionTokens: 16 },
-    },
-    demo: {
-      ...COMMON,
-      env: 'virtualhome',
-      demonstrations: 'all',
-      vocabSize: 1024,
-      context: { maxTokens: 256, historyWindow: 1, maxObservationTokens: 96, maxActionTokens: 16 },
-      bc: { epochs: 2, batchSize: 4, learningRate: 3e-3 },
-      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
-      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
-      ppo: {
-        ...COMMON.ppo,
-        iterations: 4,
-        tasksPerIteration: 8,
-        rolloutsPerTask: 2,
-        learningRate: 3e-4,
-      },
-      trainMaxSteps: 20,
-      eval: { tasks: 50 },
-      envs: 16,
-    },
-    short: {
-      ...COMMON,
-      env: 'virtualhome',
-      demonstrations: 'all',
-      vocabSize: 1024,
-      context: { maxTokens: 256, historyWindow: 1, maxObservationTokens: 96, maxActionTokens: 16 },
-      bc: { epochs: 3, batchSize: 1, learningRate: 3e-3 },
-      explore: { ...COMMON.explore, tasks: 32, rolloutsPerTask: 2 },
-      estimator: { epochs: 2, batchSize: 8, learningRate: 3e-4 },
-      ppo: {
-        ...COMMON.ppo,
-        iterations: 6,
-        tasksPerIteration: 8,
-        rolloutsPerTask: 2,
-        learningRate: 3e-4,
-      },
-      trainMaxSteps: 20,
-      eval: { tasks: 'all' },
-      envs: 16,
-    },
-    full: {
-      ...COMMON,
-      env: 'virtualhome',
-      model: { preset: 'tiny' },
-      demonstrations: 'all',
-      vocabSize: 2048,
-      context: { maxTokens: 384, historyWindow: 2, maxObservationTokens: 128, maxActionTokens: 16 },
-      bc: { epochs: 5, batchSize: 8, learningRate: 1e-3 },
-      explore: { ...COMMON.explore, tasks: 302, rolloutsPerTask: 5 },
-      estimator: { epochs: 3, batchSize: 8, learningRate: 3e-4 },
-      ppo: {
-        ...COMMON.ppo,
-        iterations: 100,
-        tasksPerIteration: 16,
-        rolloutsPerTask: 2,
-        learningRate: 1e-5,
-      },
-      trainMaxSteps: 40,
-      eval: { tasks: 'all' },
-      envs: 16,
-      seeds: [1, 2, 3],
-    },
-  },
+  alfworld: presetsOf({
+    env: 'alfworld',
+    demonstrations: 200,
+    maxTokens: [256, 384],
+    maxObservationTokens: [96, 96],
+    maxActionTokens: 12,
+    tinyActionTokens: 12,
+    tinyMaxTokens: 192,
+    trainMaxSteps: 20,
+    evalTasks: 'all',
+    full: { bcEpochs: 3, exploreTasks: 1000, trainMaxSteps: 40 },
+  }),
+  webshop: presetsOf({
+    env: 'webshop',
+    demonstrations: 300,
+    maxTokens: [384, 512],
+    maxObservationTokens: [128, 192],
+    maxActionTokens: 48,
+    tinyActionTokens: 48,
+    tinyMaxTokens: 256,
+    trainMaxSteps: 15,
+    evalTasks: 200,
+    full: { bcEpochs: 3, exploreTasks: 1000, trainMaxSteps: 15 },
+  }),
+  virtualhome: presetsOf({
+    env: 'virtualhome',
+    demonstrations: 'all',
+    maxTokens: [256, 384],
+    maxObservationTokens: [96, 128],
+    maxActionTokens: 16,
+    tinyActionTokens: 16,
+    tinyMaxTokens: 192,
+    trainMaxSteps: 20,
+    evalTasks: 'all',
+    full: { bcEpochs: 5, exploreTasks: 302, trainMaxSteps: 40 },
+  }),
 };
 
 /** Fields whose change keeps a run directory's shared stages valid (more schemes or seeds extend a run). */

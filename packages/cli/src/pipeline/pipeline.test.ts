@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAllTrajectories } from '@spa/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ProgramIO, runCli } from '../program';
+import { capture } from '../__fixtures__/capture';
+import { runCli } from '../program';
 import { PIPELINE_PRESETS, parseAssignment, resolvePipelineConfig } from './config';
 import type { PipelineResult } from './run';
 
@@ -16,26 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-function capture(
-  signal?: AbortSignal,
-  onLine?: (line: string) => void,
-): ProgramIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: {
-      write: (text: string) => {
-        out.push(text);
-        onLine?.(text);
-      },
-    },
-    stderr: { write: (text: string) => err.push(text) },
-    ...(signal === undefined ? {} : { signal }),
-  };
-}
 
 const readJson = async <T>(path: string): Promise<T> =>
   JSON.parse(await readFile(path, 'utf8')) as T;

@@ -103,6 +103,16 @@ const readJson = async <T>(path: string): Promise<T> =>
 const writeJson = (path: string, value: unknown): Promise<void> =>
   writeFileAtomic(path, `${JSON.stringify(value, null, 1)}\n`);
 
+/** JSON with object keys sorted: equal configs compare equal whatever their key order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : v,
+  );
+
 const sharedPart = (config: PipelineConfig): Record<string, unknown> => {
   const copy: Record<string, unknown> = { ...config };
   for (const field of RUN_EXTENDING_FIELDS) delete copy[field];
@@ -128,7 +138,7 @@ export async function openRun(
     const previous = await readJson<PipelineConfig>(paths.config);
     if (resolved === undefined) {
       resolved = previous;
-    } else if (JSON.stringify(sharedPart(previous)) !== JSON.stringify(sharedPart(resolved))) {
+    } else if (canonical(sharedPart(previous)) !== canonical(sharedPart(resolved))) {
       throw new Error(
         `${out} holds a run with another configuration (${paths.config}); use another --out or delete it`,
       );
