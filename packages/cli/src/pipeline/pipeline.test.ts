@@ -79,6 +79,8 @@ describe('spa pipeline', () => {
     expect(summary).toContain('| policy | seeds | success % | score | grounding % | mean steps |');
     expect(summary).toMatch(/\| BC \+ PPO \(spa\) \| 1 \|/);
     expect(summary).toContain('## Success % per task type');
+    expect(summary).toContain('| task type | BC | BC + PPO (spa) | BC + PPO (sparse) |');
+    expect(summary).toMatch(/\| pick_and_place_simple \| 0\.0 \| 0\.0 \| 0\.0 \|/);
     expect(io.out.join('')).toContain('# SPA-RL pipeline on alfworld');
   }, 120_000);
 
