@@ -700,7 +700,7 @@ export function pipelineSummary(result: PipelineResult): string {
   return [
     `# SPA-RL pipeline on ${config.env}`,
     '',
-    `Greedy evaluation on ${result.tasks} tasks of \`${result.split}\`. Behaviour cloning on ${bc.demonstrations.won} expert demonstrations (${bc.demonstrations.steps} steps) for ${config.bc.epochs} epochs; ${config.explore.tasks} × ${config.explore.rolloutsPerTask} exploration rollouts; PPO ${config.ppo.iterations} iterations × ${config.ppo.tasksPerIteration * config.ppo.rolloutsPerTask} episodes per scheme and seed (seeds ${config.seeds.join(', ')}). Model: ${bc.parameters} parameters. Mean ± sample std over seeds.`,
+    `Greedy evaluation on ${result.tasks} tasks of \`${result.split}\`. Behaviour cloning on ${bc.taskIds.length} expert demonstrations (${bc.demonstrations.won} won, ${bc.demonstrations.steps} steps) for ${config.bc.epochs} epochs; ${config.explore.tasks} × ${config.explore.rolloutsPerTask} exploration rollouts; PPO ${config.ppo.iterations} iterations × ${config.ppo.tasksPerIteration * config.ppo.rolloutsPerTask} episodes per scheme and seed (seeds ${config.seeds.join(', ')}). Model: ${bc.parameters} parameters. Mean ± sample std over seeds.`,
     '',
     '| policy | seeds | success % | score | grounding % | mean steps |',
     '|---|---:|---:|---:|---:|---:|',
