@@ -159,6 +159,15 @@ interface EnvShape {
     readonly exploreTasks: number;
     readonly trainMaxSteps: number;
   };
+  /** `demo` changes for envs whose steps cost more (WebShop's longer prompts), to stay near 5 minutes. */
+  readonly demo?: {
+    readonly demonstrations: number;
+    readonly exploreTasks: number;
+    readonly estimatorEpochs: number;
+    readonly tasksPerIteration: number;
+    readonly iterations: number;
+    readonly evalTasks: number;
+  };
 }
 
 function presetsOf(shape: EnvShape): Record<PipelinePresetName, PipelineConfig> {
@@ -214,11 +223,19 @@ function presetsOf(shape: EnvShape): Record<PipelinePresetName, PipelineConfig> 
     eval: { tasks: shape.evalTasks },
     envs: 16,
   };
+  const cut = shape.demo;
   const demo: PipelineConfig = {
     ...short,
+    demonstrations: cut?.demonstrations ?? short.demonstrations,
     bc: { epochs: 2, batchSize: 4, learningRate: 3e-3 },
-    ppo: { ...short.ppo, iterations: 4 },
-    eval: { tasks: 50 },
+    explore: { ...short.explore, tasks: cut?.exploreTasks ?? short.explore.tasks },
+    estimator: { ...short.estimator, epochs: cut?.estimatorEpochs ?? short.estimator.epochs },
+    ppo: {
+      ...short.ppo,
+      iterations: cut?.iterations ?? 4,
+      tasksPerIteration: cut?.tasksPerIteration ?? short.ppo.tasksPerIteration,
+    },
+    eval: { tasks: cut?.evalTasks ?? 50 },
   };
   const full: PipelineConfig = {
     ...short,
@@ -277,6 +294,15 @@ export const PIPELINE_PRESETS: Readonly<
     trainMaxSteps: 15,
     evalTasks: 200,
     full: { bcEpochs: 3, exploreTasks: 1000, trainMaxSteps: 15 },
+    // Measured: with the other envs' demo budget, WebShop's demo took 702 s on 2 cores.
+    demo: {
+      demonstrations: 150,
+      exploreTasks: 16,
+      estimatorEpochs: 1,
+      tasksPerIteration: 4,
+      iterations: 3,
+      evalTasks: 30,
+    },
   }),
   virtualhome: presetsOf({
     env: 'virtualhome',
