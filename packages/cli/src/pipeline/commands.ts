@@ -207,52 +207,46 @@ export function addPipelineCommands(program: Command, context: CommandContext): 
       });
     });
 
-  runOptions(
-    program
-      .command('bc')
-      .description(
-        'stage 1: expert demonstrations on a seeded sample of train tasks → tokenizer → model → behaviour cloning (sft/)',
-      ),
-  ).action(async (options) => {
-    await withReporter(context, options.progress, async (reporter) => {
-      const run = await openRunFrom(options, context, reporter);
+  /** A command that runs one stage on a run directory and prints one line about its output. */
+  const stageCommand = (
+    parent: Command,
+    name: string,
+    description: string,
+    stage: (run: PipelineRun) => Promise<string>,
+  ): void => {
+    runOptions(parent.command(name).description(description)).action(async (options) => {
+      await withReporter(context, options.progress, async (reporter) => {
+        const run = await openRunFrom(options, context, reporter);
+        context.write(`${await stage(run)}\n`);
+      });
+    });
+  };
+  stageCommand(
+    program,
+    'bc',
+    'stage 1: expert demonstrations on a seeded sample of train tasks → tokenizer → model → behaviour cloning (sft/)',
+    async (run) => {
       const report = await runBcStage(run);
-      context.write(
-        `sft/: ${report.parameters} parameters; ${JSON.stringify(report.demonstrations)}\n`,
-      );
-    });
-  });
-
-  runOptions(
-    program
-      .command('explore')
-      .description(
-        'stage 2: sampled rollouts of the behaviour-cloned policy on the train tasks (explore/trajectories.jsonl)',
-      ),
-  ).action(async (options) => {
-    await withReporter(context, options.progress, async (reporter) => {
-      const run = await openRunFrom(options, context, reporter);
-      const trajectories = await runExploreStage(run);
-      context.write(`${runPaths(run.out).explore}: ${trajectories.length} trajectories\n`);
-    });
-  });
+      return `sft/: ${report.parameters} parameters; ${JSON.stringify(report.demonstrations)}`;
+    },
+  );
+  stageCommand(
+    program,
+    'explore',
+    'stage 2: sampled rollouts of the behaviour-cloned policy on the train tasks (explore/trajectories.jsonl)',
+    async (run) =>
+      `${runPaths(run.out).explore}: ${(await runExploreStage(run)).length} trajectories`,
+  );
 
   const estimator = program
     .command('estimator')
     .description('the progress estimator: fit it on a run’s exploration, or annotate trajectories');
-  runOptions(
-    estimator
-      .command('fit')
-      .description(
-        'stage 3: the estimator, initialised from the BC model, fitted with (Σ_t c_t − R)² on explore/ (estimator/)',
-      ),
-  ).action(async (options) => {
-    await withReporter(context, options.progress, async (reporter) => {
-      const run = await openRunFrom(options, context, reporter);
-      const fit = await runEstimatorStage(run);
-      context.write(`estimator/: train loss ${fit.trainLoss.toFixed(4)}\n`);
-    });
-  });
+  stageCommand(
+    estimator,
+    'fit',
+    'stage 3: the estimator, initialised from the BC model, fitted with (Σ_t c_t − R)² on explore/ (estimator/)',
+    async (run) => `estimator/: train loss ${(await runEstimatorStage(run)).trainLoss.toFixed(4)}`,
+  );
   estimator
     .command('annotate')
     .description(
