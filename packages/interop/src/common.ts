@@ -428,3 +428,34 @@ export function checkTemplate(template: unknown, field: string): ChatTemplate {
   }
   return template;
 }
+
+/**
+ * Reads chat messages (an optional leading `system` message, then alternating `user` observations
+ * and `assistant` actions, ending with a `user` message) into observations and actions; a bad
+ * message fails naming `field[index].role` or `.content`.
+ */
+export function readChatTurns(
+  reader: RecordReader,
+  messages: readonly unknown[],
+  field: string,
+): { observations: string[]; actions: string[] } {
+  const observations: string[] = [];
+  const actions: string[] = [];
+  let expected = 'user' as 'user' | 'assistant';
+  messages.forEach((entry, index) => {
+    const message = reader.object(entry, `${field}[${index}]`);
+    const role = reader.string(message.role, `${field}[${index}].role`);
+    const content = reader.string(message.content, `${field}[${index}].content`);
+    if (role === 'system' && index === 0) return;
+    if (role !== expected) {
+      reader.fail(`${field}[${index}].role`, `expected "${expected}", got ${JSON.stringify(role)}`);
+    }
+    if (role === 'user') observations.push(content);
+    else actions.push(content);
+    expected = role === 'user' ? 'assistant' : 'user';
+  });
+  if (expected !== 'assistant') {
+    reader.fail(field, 'must end with a user message (the last observation)');
+  }
+  return { observations, actions };
+}

@@ -7,6 +7,7 @@ import {
   type ImportOptions,
   prepareExport,
   type RecordPosition,
+  readChatTurns,
   recordReader,
 } from '../common';
 
@@ -109,24 +110,7 @@ export function importOpenRlhfRecord(
   const record = reader.object(value, '');
   const messages = reader.array(record.input, 'input');
   const output = reader.string(record.output, 'output');
-  const observations: string[] = [];
-  const actions: string[] = [];
-  let expected = 'user' as 'user' | 'assistant';
-  messages.forEach((entry, index) => {
-    const message = reader.object(entry, `input[${index}]`);
-    const role = reader.string(message.role, `input[${index}].role`);
-    const content = reader.string(message.content, `input[${index}].content`);
-    if (role === 'system' && index === 0) return;
-    if (role !== expected) {
-      reader.fail(`input[${index}].role`, `expected "${expected}", got ${JSON.stringify(role)}`);
-    }
-    if (role === 'user') observations.push(content);
-    else actions.push(content);
-    expected = role === 'user' ? 'assistant' : 'user';
-  });
-  if (expected !== 'assistant') {
-    reader.fail('input', 'must end with a user message (the last observation)');
-  }
+  const { observations, actions } = readChatTurns(reader, messages, 'input');
   actions.push(output);
   let labelRewards: number[] | undefined;
   let finalReward: number | undefined;

@@ -11,6 +11,7 @@ import {
   type ImportOptions,
   prepareExport,
   type RecordPosition,
+  readChatTurns,
   recordReader,
   renderAssistant,
   renderUser,
@@ -177,24 +178,7 @@ function importVerlRecord(
   const extra = reader.object(record.extra_info, 'extra_info');
   const response = reader.string(extra.response, 'extra_info.response');
   const messages = reader.array(record.prompt, 'prompt');
-  const observations: string[] = [];
-  const actions: string[] = [];
-  let expected = 'user' as 'user' | 'assistant';
-  messages.forEach((entry, index) => {
-    const message = reader.object(entry, `prompt[${index}]`);
-    const role = reader.string(message.role, `prompt[${index}].role`);
-    const content = reader.string(message.content, `prompt[${index}].content`);
-    if (role === 'system' && index === 0) return;
-    if (role !== expected) {
-      reader.fail(`prompt[${index}].role`, `expected "${expected}", got ${JSON.stringify(role)}`);
-    }
-    if (role === 'user') observations.push(content);
-    else actions.push(content);
-    expected = role === 'user' ? 'assistant' : 'user';
-  });
-  if (expected !== 'assistant') {
-    reader.fail('prompt', 'must end with a user message (the last observation)');
-  }
+  const { observations, actions } = readChatTurns(reader, messages, 'prompt');
   actions.push(response);
   const stepRewards = reader.numbers(extra.step_rewards, 'extra_info.step_rewards', actions.length);
   const spa = extra.spa;
