@@ -231,6 +231,15 @@ describe('spa demo', () => {
     expect(result.summary.meanSteps).toBe(2);
     expect(result.env).toMatch(/alfworld/i);
     expect(await readFile(join(out, 'eval.md'), 'utf8')).toContain('# alfworld valid_unseen');
+    // On a TTY: a progress bar with the rate and the ETA.
+    const written: string[] = [];
+    const tty = {
+      stdout: { isTTY: true, write: (text: string) => written.push(text) },
+      stderr: { write: (text: string) => written.push(text) },
+    };
+    expect(await runCli([...args, '--envs', '3', '--out', join(root, 'eval-tty')], tty)).toBe(0);
+    const screen = written.join('');
+    expect(screen).toMatch(/evaluation \[.*\] 3\/3 \| [0-9.]+(\/s| s each) \| success .* \| ETA/);
     const badEnv = capture();
     expect(await runCli(['eval', '--env', 'minecraft', '--checkpoint', checkpoint], badEnv)).toBe(
       2,

@@ -38,6 +38,15 @@ function terminalReporter(io: ProgramIO, progress: boolean): Reporter & { stop()
   const tty = progress && io.stdout.isTTY === true;
   let bar: SingleBar | undefined;
   let current = '';
+  let started = 0;
+  /** Items per second since the stage's bar started (steps, episodes, iterations). */
+  const rate = (done: number): string => {
+    const seconds = (performance.now() - started) / 1000;
+    const perSecond = seconds > 0 ? done / seconds : 0;
+    return perSecond >= 1
+      ? `${perSecond.toFixed(1)}/s`
+      : `${(1 / Math.max(perSecond, 1e-9)).toFixed(1)} s each`;
+  };
   const stop = (): void => {
     bar?.stop();
     bar = undefined;
@@ -56,14 +65,15 @@ function terminalReporter(io: ProgramIO, progress: boolean): Reporter & { stop()
       if (current !== stage) {
         stop();
         bar = new SingleBar({
-          format: `${stage} [{bar}] {value}/{total} | {detail} | ETA {eta_formatted}`,
+          format: `${stage} [{bar}] {value}/{total} | {rate} | {detail} | ETA {eta_formatted}`,
           stream: io.stdout as NodeJS.WritableStream,
           hideCursor: true,
         });
-        bar.start(total, 0, { detail });
+        started = performance.now();
+        bar.start(total, 0, { detail, rate: '' });
         current = stage;
       }
-      bar?.update(done, { detail });
+      bar?.update(done, { detail, rate: rate(done) });
     },
     stop,
   };
