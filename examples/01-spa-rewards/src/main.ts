@@ -1,24 +1,16 @@
-// Example 01: SPA step rewards on a scripted environment, compared with sparse and uniform ones.
-// Explore with a noisy policy, attribute progress to every step, build the rewards, and measure
-// how much reward lands on the actions that moved the task forward.
+// Example 01: SPA step rewards vs sparse and uniform ones on a scripted env.
 import { pathToFileURL } from 'node:url';
 import {
   assignStepRewards,
   collectEpisode,
   collectPrefixReturns,
   mcRewards,
-  REWARD_SCHEMES,
   type Trajectory,
 } from '@spa/core';
 import { createScriptedEnv, createScriptedExpert, generateScriptedTasks } from '@spa/core/testing';
 
 export type StepKind = 'key' | 'distractor' | 'invalid';
-export interface DemoResult {
-  readonly trajectories: readonly Trajectory[];
-  readonly successRate: number;
-  /** Mean step reward for each kind of step, per reward scheme. */
-  readonly meanReward: Record<string, Record<StepKind, number>>;
-}
+const KINDS: readonly StepKind[] = ['key', 'distractor', 'invalid'];
 
 /** Key steps advance the task (the env's `progress` counter rises); invalid ones are ungrounded. */
 export function stepKinds(trajectory: Trajectory): StepKind[] {
@@ -29,92 +21,60 @@ export function stepKinds(trajectory: Trajectory): StepKind[] {
   });
 }
 
-export async function runDemo({
-  seed = 1,
-  rolloutsPerTask = 4,
-  continuations = 32,
-} = {}): Promise<DemoResult> {
+export async function runDemo({ seed = 1, rolloutsPerTask = 4, continuations = 32 } = {}) {
   const tasks = generateScriptedTasks();
   const env = createScriptedEnv({ tasks, maxEpisodeSteps: 10 });
-  const noisyExpert = { mistakeRate: 0.5, invalidActionRate: 0.5 };
-  const behaviour = createScriptedExpert(tasks, { seed, ...noisyExpert });
-  // The same policy with its own random stream for the continuations, so that exploration does
-  // not depend on how many continuations are drawn.
-  const continuation = createScriptedExpert(tasks, { seed: seed + 1, ...noisyExpert });
+  const noisy = { mistakeRate: 0.5, invalidActionRate: 0.5 };
+  const behaviour = createScriptedExpert(tasks, { seed, ...noisy });
+  // Continuations: own stream, so exploration does not depend on their number.
+  const policy = createScriptedExpert(tasks, { seed: seed + 1, ...noisy });
+  const rollouts = continuations;
   const trajectories: Trajectory[] = [];
   for (const [index, task] of tasks.filter((t) => t.split === 'train').entries()) {
     for (let rollout = 0; rollout < rolloutsPerTask; rollout++) {
       // 1. Exploration: N rollouts per training task (the paper's stage 2).
-      const episodeSeed = seed * 10_000 + index * rolloutsPerTask + rollout;
       const trajectory = await collectEpisode(env, behaviour, {
-        seed: episodeSeed,
+        seed: seed * 10_000 + index * rolloutsPerTask + rollout,
         taskId: task.id,
         keepInfo: true,
       });
-      // 2. Progress: c_t = v_t − v_{t−1}, v_t = P(success | first t actions) estimated by
-      //    Monte-Carlo continuations. A stand-in for the trained estimator of @spa/estimator.
-      const prefixReturns = await collectPrefixReturns({
-        env,
-        policy: continuation,
-        trajectory,
-        rollouts: continuations,
-      });
-      trajectories.push({
-        ...trajectory,
-        contributions: mcRewards({ prefixReturns, finalReward: trajectory.finalReward }),
-      });
+      // 2. Progress c_t = v_t − v_{t−1}, v_t = P(success | first t actions) from Monte-Carlo
+      //    continuations: a stand-in for the trained estimator (example 02).
+      const prefixReturns = await collectPrefixReturns({ env, policy, trajectory, rollouts });
+      const contributions = mcRewards({ prefixReturns, finalReward: trajectory.finalReward });
+      trajectories.push({ ...trajectory, contributions });
     }
   }
-  // 3. Step rewards under each scheme: r_t = α·c_t + β·g_t for SPA (α = 1, β = 0.5).
-  const meanReward: DemoResult['meanReward'] = {};
-  for (const scheme of REWARD_SCHEMES.filter((name) =>
-    ['sparse', 'uniform', 'spa'].includes(name),
-  )) {
+  // 3. Step rewards per scheme (SPA: r_t = α·c_t + β·g_t, α = 1, β = 0.5), averaged per kind.
+  const meanReward: Record<string, Record<StepKind, number>> = {};
+  for (const scheme of ['sparse', 'uniform', 'spa'] as const) {
     const rewards = assignStepRewards({ trajectories, scheme });
-    const sums = { key: [0, 0], distractor: [0, 0], invalid: [0, 0] } as Record<
-      StepKind,
-      [number, number]
-    >;
-    trajectories.forEach((trajectory, row) => {
-      stepKinds(trajectory).forEach((kind, t) => {
-        sums[kind][0] += rewards[row]?.[t] ?? 0;
-        sums[kind][1] += 1;
-      });
-    });
-    meanReward[scheme] = {
-      key: sums.key[0] / sums.key[1],
-      distractor: sums.distractor[0] / sums.distractor[1],
-      invalid: sums.invalid[0] / sums.invalid[1],
+    const pairs = trajectories.flatMap((t, row) =>
+      stepKinds(t).map((kind, i) => [kind, rewards[row]?.[i] ?? 0] as const),
+    );
+    const mean = (kind: StepKind) => {
+      const values = pairs.filter(([k]) => k === kind).map(([, r]) => r);
+      return values.reduce((a, b) => a + b, 0) / values.length;
     };
+    meanReward[scheme] = Object.fromEntries(KINDS.map((k) => [k, mean(k)])) as Record<
+      StepKind,
+      number
+    >;
   }
-  return {
-    trajectories,
-    successRate: trajectories.filter((t) => t.won).length / trajectories.length,
-    meanReward,
-  };
+  const successRate = trajectories.filter((t) => t.won).length / trajectories.length;
+  return { trajectories, successRate, meanReward };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { trajectories, successRate, meanReward } = await runDemo();
   const steps = trajectories.reduce((n, t) => n + t.steps.length, 0);
+  const rate = (100 * successRate).toFixed(1);
   console.log(
-    `Explored ${trajectories.length} episodes, ${steps} steps; success rate ${(100 * successRate).toFixed(1)} %.\n`,
+    `Explored ${trajectories.length} episodes, ${steps} steps; success rate ${rate} %.\n`,
   );
   console.log('mean step reward   key steps   distractors   invalid actions');
   for (const [scheme, row] of Object.entries(meanReward)) {
-    console.log(
-      `${scheme.padEnd(16)}${row.key.toFixed(3).padStart(11)}${row.distractor.toFixed(3).padStart(14)}${row.invalid.toFixed(3).padStart(18)}`,
-    );
+    const cells = KINDS.map((k, i) => row[k].toFixed(3).padStart([11, 14, 18][i] ?? 0));
+    console.log(`${scheme.padEnd(16)}${cells.join('')}`);
   }
-  const example =
-    trajectories.find((t) => t.won && stepKinds(t).includes('invalid')) ?? trajectories[0];
-  if (example === undefined) throw new Error('no trajectories');
-  const spa = assignStepRewards({ trajectories: [example], scheme: 'spa' })[0] ?? [];
-  console.log(`\nOne won episode, "${example.goal}" (c = progress, r = SPA reward):`);
-  stepKinds(example).forEach((kind, t) => {
-    const c = (example.contributions?.[t] ?? 0).toFixed(3).padStart(6);
-    console.log(
-      `  ${String(t + 1).padStart(2)}. ${(example.steps[t]?.action ?? '').padEnd(34)} ${kind.padEnd(10)} c=${c}  r=${(spa[t] ?? 0).toFixed(3)}`,
-    );
-  });
 }
