@@ -89,49 +89,57 @@ export async function resolveDemoConfig(input: {
       `preset: got ${JSON.stringify(input.preset)}; accepted: ${Object.keys(DEMO_PRESETS).join(', ')}`,
     ]);
   }
-  let fromFile: Record<string, unknown> = {};
-  if (input.file !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(input.file, 'utf8');
-    } catch (error) {
-      throw new ConfigValidationError(
-        input.file,
-        [`cannot read the file: ${(error as Error).message}`],
-        {
-          cause: error,
-        },
-      );
-    }
-    try {
-      fromFile = JSON.parse(text) as Record<string, unknown>;
-    } catch (error) {
-      throw new ConfigValidationError(input.file, [`not JSON: ${(error as Error).message}`], {
-        cause: error,
-      });
-    }
-    if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
-      throw new ConfigValidationError(input.file, ['expected a JSON object of config fields']);
-    }
-  }
+  const fromFile = input.file === undefined ? {} : await readConfigFile(input.file);
   const flags = Object.fromEntries(Object.entries(input.flags).filter(([, v]) => v !== undefined));
   const merged = { ...preset, ...fromFile, ...flags };
-  const parsed = demoConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    const source = [input.file, Object.keys(flags).length > 0 ? 'flags' : undefined]
-      .filter((s) => s !== undefined)
-      .join(' + ');
-    throw new ConfigValidationError(
-      source === '' ? `preset ${input.preset}` : source,
-      parsed.error.issues.map((issue) => {
-        const path = issue.path.join('.');
-        const value = issue.path.reduce<unknown>(
-          (node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey],
-          merged,
-        );
-        return `${path === '' ? '(root)' : path}: ${issue.message} (got ${JSON.stringify(value)})`;
-      }),
-    );
+  const source = [input.file, Object.keys(flags).length > 0 ? 'flags' : undefined]
+    .filter((s) => s !== undefined)
+    .join(' + ');
+  return parseConfig(demoConfigSchema, merged, source === '' ? `preset ${input.preset}` : source);
+}
+
+/** Reads a JSON config file: an object of (possibly partial) config fields. */
+export async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigValidationError(file, [`cannot read the file: ${(error as Error).message}`], {
+      cause: error,
+    });
   }
-  return parsed.data;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigValidationError(file, [`not JSON: ${(error as Error).message}`], {
+      cause: error,
+    });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigValidationError(file, ['expected a JSON object of config fields']);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Parses a merged config object with a zod schema; every problem is listed with its field path,
+ * the value and what is accepted.
+ *
+ * @throws ConfigValidationError
+ */
+export function parseConfig<T>(schema: z.ZodType<T>, merged: unknown, source: string): T {
+  const parsed = schema.safeParse(merged);
+  if (parsed.success) return parsed.data;
+  throw new ConfigValidationError(
+    source,
+    parsed.error.issues.map((issue) => {
+      const path = issue.path.join('.');
+      const value = issue.path.reduce<unknown>(
+        (node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey],
+        merged,
+      );
+      return `${path === '' ? '(root)' : path}: ${issue.message} (got ${JSON.stringify(value)})`;
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Trajectory } from '@spa/core';
 import { readAllTrajectories, writeFileAtomic, writeTrajectories } from '@spa/core/node';
@@ -31,6 +31,7 @@ import {
   writeEvaluation,
 } from '@spa/ppo';
 import type { DemoConfig } from './config';
+import { exists } from './fs';
 import {
   attributionSpec,
   curvePoints,
@@ -69,12 +70,6 @@ export interface DemoResult {
 }
 
 const POLICY_CONTEXT = { maxActionTokens: 8, historyWindow: 1 } as const;
-
-const exists = async (path: string): Promise<boolean> =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * The demo: SPA vs sparse rewards on the corridor task of `@spa/core/testing` (one early

@@ -17,6 +17,8 @@ export {
   type DemoConfig,
   type DemoPresetName,
   demoConfigSchema,
+  parseConfig,
+  readConfigFile,
   resolveDemoConfig,
 } from './config';
 export {
@@ -46,7 +48,6 @@ export {
   pipelineConfigHelp,
   pipelineConfigSchema,
   type ResolvePipelineInput,
-  readConfigFile,
   resolvePipelineConfig,
   validatePipelineConfig,
 } from './pipeline/config';

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { PPO_REWARD_SCHEMES } from '@spa/ppo';
 import { z } from 'zod';
+import { parseConfig, readConfigFile } from '../config';
 import { ConfigValidationError } from '../errors';
 
 /** Reward schemes a pipeline can train with: all of `@spa/ppo`'s but `prm` (it needs a success model). */
@@ -373,30 +373,6 @@ function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-/** Reads a JSON config file: an object of (possibly partial) config fields. */
-export async function readConfigFile(file: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ConfigValidationError(file, [`cannot read the file: ${(error as Error).message}`], {
-      cause: error,
-    });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigValidationError(file, [`not JSON: ${(error as Error).message}`], {
-      cause: error,
-    });
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigValidationError(file, ['expected a JSON object of config fields']);
-  }
-  return parsed as Record<string, unknown>;
-}
-
 /**
  * Validates a merged config object; every problem is listed with its field path, the value and
  * what is accepted.
@@ -404,19 +380,7 @@ export async function readConfigFile(file: string): Promise<Record<string, unkno
  * @throws ConfigValidationError
  */
 export function validatePipelineConfig(merged: unknown, source: string): PipelineConfig {
-  const parsed = pipelineConfigSchema.safeParse(merged);
-  if (parsed.success) return parsed.data;
-  throw new ConfigValidationError(
-    source,
-    parsed.error.issues.map((issue) => {
-      const path = issue.path.join('.');
-      const value = issue.path.reduce<unknown>(
-        (node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey],
-        merged,
-      );
-      return `${path === '' ? '(root)' : path}: ${issue.message} (got ${JSON.stringify(value)})`;
-    }),
-  );
+  return parseConfig(pipelineConfigSchema, merged, source);
 }
 
 /** Input of {@link resolvePipelineConfig}: preset < file < `--set` assignments < dedicated flags. */

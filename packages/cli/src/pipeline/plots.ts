@@ -1,6 +1,6 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readAllTrajectories } from '@spa/core/node';
+import { exists } from '../fs';
 import {
   attributionSpec,
   curvePoints,
@@ -10,12 +10,6 @@ import {
 } from '../plot/index';
 import { ppoRunNames, runPaths } from './paths';
 import type { PipelineRun } from './run';
-
-const exists = async (path: string): Promise<boolean> =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * `plots/`: training success rate and grounding accuracy of every scheme (mean line and min–max

@@ -1,4 +1,4 @@
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng, type Trajectory } from '@spa/core';
 import { readAllTrajectories, writeFileAtomic, writeTrajectories } from '@spa/core/node';
@@ -34,6 +34,7 @@ import {
 } from '@spa/ppo';
 import type { Reporter } from '../demo';
 import { CLI_ENVS, createCliEnv } from '../eval';
+import { exists } from '../fs';
 import { type PipelineConfig, RUN_EXTENDING_FIELDS } from './config';
 import { ppoRunNames, runPaths } from './paths';
 import { writePipelinePlots } from './plots';
@@ -92,12 +93,6 @@ export interface PipelineResult {
   /** Wall seconds of every stage of the run summed, whichever invocation ran them. */
   readonly stageSeconds: number;
 }
-
-const exists = async (path: string): Promise<boolean> =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 const readJson = async <T>(path: string): Promise<T> =>
   JSON.parse(await readFile(path, 'utf8')) as T;
