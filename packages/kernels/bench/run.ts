@@ -9,9 +9,14 @@
  *
  * Rows (per shape):
  * - `js`: `jsBackend().kernels.gae`, the public API (validation + allocation + kernel);
+ * - `js (out)`: the same call with the caller's output arrays (`out`), as a training loop that
+ *   reuses its buffers would make it: the difference to `js` is the allocation of the outputs;
  * - `js (kernel only)`: the exported `gaeRows` on an input prepared once with `prepareGae`, into
- *   preallocated outputs: the difference to `js` is the validation and allocation cost;
- * - `js (validation only)`: `prepareGae` alone (the input checks);
+ *   preallocated outputs: the difference to `js (out)` is the up-front checks;
+ * - `js (checks before the kernel)`: `prepareGae` as the API calls it (types, lengths, layout,
+ *   bootstrap values; the kernel itself checks r, V and dones as it goes);
+ * - `js (full value scan)`: `prepareGae` with every value scanned up front (what the webasm and
+ *   webgpu backends run);
  * - `naive JS`: the textbook backward loop in f64 `number` arithmetic (no `Math.fround`);
  * - `webasm (1/2 threads)`: `webasmBackend({ threads })` from `src/gpu/index.ts`, loaded
  *   dynamically; skipped with a note when the module is missing or fails;
@@ -405,6 +410,15 @@ try {
     // js through its public API (validates and allocates)
     const reference = await jsGae(data.input);
     add('js', '`js` (`jsBackend().kernels.gae`)', await measure(() => jsGae(data.input)));
+    const reused: GaeOutput = {
+      advantages: new Float32Array(data.size),
+      returns: new Float32Array(data.size),
+    };
+    add(
+      'js_out',
+      '`js (out)` (the same call with `out`: caller-provided output arrays)',
+      await measure(() => jsGae({ ...data.input, out: reused })),
+    );
 
     // js kernel only: gaeRows on a prepared input, preallocated outputs
     const prepared = prepareGae(data.input);
@@ -419,7 +433,12 @@ try {
     );
     add(
       'js_validate',
-      '`js (validation only)` (`prepareGae`)',
+      '`js (checks before the kernel)` (`prepareGae(input, { deferValueChecks: true })`)',
+      await measure(() => prepareGae(data.input, { deferValueChecks: true })),
+    );
+    add(
+      'js_validate_full',
+      '`js (full value scan)` (`prepareGae(input)`)',
       await measure(() => prepareGae(data.input)),
     );
     if (!bitIdentical(out.advantages, reference.advantages)) {
@@ -531,6 +550,13 @@ for (const { key, size } of perShape) {
     shape: key,
     text: `\`js\` ≥ ${TARGET_JS_MELEM} M elements/s: ${melem}`,
     met: melem >= TARGET_JS_MELEM,
+  });
+  const melemOut = results[`gae_js_out_${key}_melem_per_s`] as number;
+  targets.push({
+    shape: key,
+    text: `(informational) \`js (out)\`, the same call reusing output arrays: ${melemOut} M elements/s`,
+    met: undefined,
+    informational: true,
   });
   const vsNumpy = results[`speedup_js_vs_numpy_${key}`] as number | undefined;
   targets.push({

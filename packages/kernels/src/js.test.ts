@@ -182,6 +182,122 @@ describe('js backend: gae', () => {
   });
 });
 
+describe('js backend: gae, two rows per loop and checks inside the kernel', () => {
+  const f = Math.fround;
+  /** The one-row recursion of the contract, written out independently of the kernel. */
+  function oneRow(r: Float32Array, v: Float32Array, d: Uint8Array, boot: number, gl: number) {
+    const g = f(0.97);
+    const A = new Float32Array(r.length);
+    let nextValue = boot;
+    let nextAdvantage = 0;
+    for (let t = r.length - 1; t >= 0; t--) {
+      const nt = 1 - (d[t] as number);
+      const delta = f(f((r[t] as number) + f(f(g * nextValue) * nt)) - (v[t] as number));
+      nextAdvantage = f(delta + f(f(gl * nt) * nextAdvantage));
+      nextValue = v[t] as number;
+      A[t] = nextAdvantage;
+    }
+    return A;
+  }
+
+  it('ragged rows of different lengths (odd counts, empty rows) equal the one-row recursion', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 7 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        async (lengths, seed) => {
+          let state = seed;
+          const rand = () => {
+            state = (state * 1103515245 + 12345) & 0x7fffffff;
+            return state / 0x7fffffff;
+          };
+          const offsets = [0];
+          for (const length of lengths) offsets.push((offsets.at(-1) as number) + length);
+          const size = offsets.at(-1) as number;
+          const rewards = Float32Array.from({ length: size }, () => rand() * 2 - 1);
+          const values = Float32Array.from({ length: size }, () => rand() * 2 - 1);
+          const dones = Uint8Array.from({ length: size }, () => (rand() < 0.1 ? 1 : 0));
+          const boot = Float32Array.from(lengths, () => rand());
+          const { advantages, returns } = await gae({
+            layout: { offsets },
+            rewards,
+            values,
+            dones,
+            bootstrapValues: boot,
+            gamma: 0.97,
+            lambda: 0.9,
+          });
+          const gl = f(f(0.97) * f(0.9));
+          for (const [row, length] of lengths.entries()) {
+            const from = offsets[row] as number;
+            const slice = (a: Float32Array) => a.subarray(from, from + length);
+            const expected = oneRow(
+              slice(rewards),
+              slice(values),
+              dones.subarray(from, from + length),
+              boot[row] as number,
+              gl,
+            );
+            expect(bits(slice(advantages))).toEqual(bits(expected));
+            for (let k = 0; k < length; k++)
+              expect(returns[from + k]).toBe(
+                f((expected[k] as number) + (values[from + k] as number)),
+              );
+          }
+        },
+      ),
+      { numRuns: 60, seed: 11 },
+    );
+  });
+
+  it('names a bad entry found by the kernel anywhere in a large input', async () => {
+    const numRows = 5;
+    const numSteps = 300;
+    const size = numRows * numSteps;
+    const base = {
+      layout: { numRows, numSteps },
+      rewards: new Float32Array(size).fill(0.5),
+      values: new Float32Array(size).fill(0.25),
+      gamma: 0.99,
+      lambda: 0.95,
+    };
+    for (const index of [0, 299, 300, 1234, size - 1]) {
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        const rewards = base.rewards.slice();
+        rewards[index] = bad;
+        await expect(gae({ ...base, rewards })).rejects.toThrow(`rewards[${index}]`);
+        const values = base.values.slice();
+        values[index] = bad;
+        await expect(gae({ ...base, values })).rejects.toThrow(`values[${index}]`);
+      }
+      const dones = new Uint8Array(size);
+      dones[index] = 3;
+      await expect(gae({ ...base, dones })).rejects.toThrow(
+        `dones[${index}]: expected 0 or 1, got 3`,
+      );
+    }
+    const bootstrapValues = new Float32Array(numRows);
+    bootstrapValues[4] = Number.NaN;
+    await expect(gae({ ...base, bootstrapValues })).rejects.toThrow('bootstrapValues[4]');
+    // An empty ragged row never reads its bootstrap value; it is checked anyway.
+    await expect(
+      gae({ ...base, layout: { offsets: [0, size, size] }, bootstrapValues: f32([0, Number.NaN]) }),
+    ).rejects.toThrow('bootstrapValues[1]');
+  });
+
+  it('returns an f32 overflow of finite inputs as computed (Infinity), without an error', async () => {
+    const { advantages } = await gae({
+      layout: { numRows: 1, numSteps: 2 },
+      rewards: f32([0, 3e38]),
+      values: f32([0, -3e38]),
+      gamma: 0.99,
+      lambda: 0.95,
+    });
+    expect(advantages[1]).toBe(Number.POSITIVE_INFINITY);
+    expect(advantages[0]).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
 describe('js backend: discountedReturns, normalizeAdvantages, spaRewards', () => {
   it('discounted returns with dones and bootstrap', async () => {
     const out = await js.discountedReturns?.({

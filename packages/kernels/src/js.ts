@@ -31,6 +31,23 @@ export interface PreparedGae {
   readonly gamma: number;
   /** f32(f32(γ)·f32(λ)). */
   readonly gammaLambda: number;
+  /**
+   * True when the finiteness of `rewards`/`values` and the 0/1 check of `dones` were left to the
+   * kernel ({@link gaeRows} reports them; {@link checkGaeValues} then names the entry).
+   */
+  readonly deferred: boolean;
+}
+
+/** Options of {@link prepareGae}. @internal */
+export interface PrepareGaeOptions {
+  /**
+   * Skip the value scans of `rewards`, `values` and `dones` where the kernel can detect a bad
+   * entry itself (no mask, dones absent or a Uint8Array): a NaN or ±Infinity in r or V makes that
+   * position's advantage non-finite, and a done other than 0/1 sets a high bit that the kernel
+   * ORs. Saves one pass over the input. Types, lengths, bootstrap values and scalars are still
+   * checked up front.
+   */
+  readonly deferValueChecks?: boolean;
 }
 
 function toBytes(flags: Uint8Array | Float32Array | undefined, size: number): Uint8Array {
@@ -40,14 +57,18 @@ function toBytes(flags: Uint8Array | Float32Array | undefined, size: number): Ui
 }
 
 /** Validates a {@link GaeInput}. Throws `KernelInputError` naming the field. */
-export function prepareGae(input: GaeInput): PreparedGae {
+export function prepareGae(input: GaeInput, options: PrepareGaeOptions = {}): PreparedGae {
   const layout = resolveLayout(input.layout);
   const { size, numRows } = layout;
-  checkFloats('rewards', input.rewards, size);
-  checkFloats('values', input.values, size);
+  const deferred =
+    options.deferValueChecks === true &&
+    input.mask === undefined &&
+    (input.dones === undefined || input.dones instanceof Uint8Array);
+  checkFloats('rewards', input.rewards, size, !deferred);
+  checkFloats('values', input.values, size, !deferred);
   if (input.bootstrapValues !== undefined)
     checkFloats('bootstrapValues', input.bootstrapValues, numRows);
-  if (input.dones !== undefined) checkFlags('dones', input.dones, size);
+  if (input.dones !== undefined) checkFlags('dones', input.dones, size, !deferred);
   if (input.mask !== undefined) checkFlags('mask', input.mask, size);
   checkNumber('gamma', input.gamma, 0, 1);
   checkNumber('lambda', input.lambda, 0, 1);
@@ -80,11 +101,24 @@ export function prepareGae(input: GaeInput): PreparedGae {
     mask: maskMode === 'skip' ? mask : undefined,
     gamma,
     gammaLambda: f(gamma * f(input.lambda)),
+    deferred,
   };
 }
 
 /**
- * GAE in f32, one row at a time, backwards (the reference formulation; see the README's numerics
+ * The value scans that {@link PrepareGaeOptions.deferValueChecks} skipped: throws a
+ * `KernelInputError` naming the first bad entry, or returns when there is none (the kernel's
+ * non-finite result was an f32 overflow of finite inputs, which is returned as computed).
+ */
+export function checkGaeValues(input: GaeInput): void {
+  const size = resolveLayout(input.layout).size;
+  checkFloats('rewards', input.rewards, size);
+  checkFloats('values', input.values, size);
+  if (input.dones !== undefined) checkFlags('dones', input.dones, size);
+}
+
+/**
+ * GAE in f32, backwards along each row (the reference formulation; see the README's numerics
  * contract). Per position t of a row, with nt = 1 − done_t:
  *
  * ```
@@ -95,36 +129,123 @@ export function prepareGae(input: GaeInput): PreparedGae {
  *
  * `'skip'` mask: masked-out positions are transparent (A = R = 0 there; a done on them still cuts
  * the link). `'zero'` mask: r and V were multiplied by the mask in {@link prepareGae} (trl v0.10.1).
+ *
+ * Without a skip mask, rows are processed two at a time (the last `min` positions of both rows in
+ * one loop, then the rest of the longer row). Each row's recursion is a chain of dependent
+ * multiply-add-round steps, so one row at a time leaves the CPU waiting on latency; two
+ * independent chains in one loop run about 1.5× faster. The per-row arithmetic is unchanged, so the
+ * values are those of the one-row loop, bit for bit.
+ *
+ * @returns `true` when every advantage is finite and every done flag was 0 or 1. `false` means
+ *   the input has a non-finite number or a bad flag (the caller locates it; see
+ *   {@link prepareGae}'s `deferValueChecks`) or that the arithmetic overflowed.
  */
 export function gaeRows(
   prepared: PreparedGae,
   fromRow: number,
   toRow: number,
   out: GaeOutput,
-): void {
+): boolean {
   const { layout, rewards, values, bootstrap, dones, mask, gamma, gammaLambda } = prepared;
+  const { advantages, returns } = out;
+  const bounds = layout.bounds;
+  if (mask !== undefined) {
+    gaeRowsSkip(prepared, fromRow, toRow, out);
+    let finite = 0;
+    for (let t = bounds[fromRow] as number; t < (bounds[toRow] as number); t++)
+      finite += (advantages[t] as number) * 0;
+    return finite === 0;
+  }
+  // x·0 is NaN exactly when x is NaN or ±Infinity; a NaN sticks in the sum.
+  let finite = 0;
+  let flagBits = 0;
+  let row = fromRow;
+  for (; row + 1 < toRow; row += 2) {
+    const start0 = bounds[row] as number;
+    const end0 = bounds[row + 1] as number;
+    const start1 = end0;
+    const end1 = bounds[row + 2] as number;
+    let nextValue0 = bootstrap[row] as number;
+    let nextValue1 = bootstrap[row + 1] as number;
+    let nextAdvantage0 = 0;
+    let nextAdvantage1 = 0;
+    const common = Math.min(end0 - start0, end1 - start1);
+    let t0 = end0 - 1;
+    let t1 = end1 - 1;
+    for (const stop = end0 - common; t0 >= stop; t0--, t1--) {
+      const done0 = dones[t0] as number;
+      const done1 = dones[t1] as number;
+      const nt0 = 1 - done0;
+      const nt1 = 1 - done1;
+      const value0 = values[t0] as number;
+      const value1 = values[t1] as number;
+      const delta0 = f(f((rewards[t0] as number) + f(f(gamma * nextValue0) * nt0)) - value0);
+      const delta1 = f(f((rewards[t1] as number) + f(f(gamma * nextValue1) * nt1)) - value1);
+      const advantage0 = f(delta0 + f(f(gammaLambda * nt0) * nextAdvantage0));
+      const advantage1 = f(delta1 + f(f(gammaLambda * nt1) * nextAdvantage1));
+      advantages[t0] = advantage0;
+      advantages[t1] = advantage1;
+      returns[t0] = f(advantage0 + value0);
+      returns[t1] = f(advantage1 + value1);
+      finite += advantage0 * 0 + advantage1 * 0;
+      flagBits |= done0 | done1;
+      nextValue0 = value0;
+      nextValue1 = value1;
+      nextAdvantage0 = advantage0;
+      nextAdvantage1 = advantage1;
+    }
+    // The longer row's remaining prefix, continuing its own recursion.
+    let t = t0 >= start0 ? t0 : t1;
+    const start = t0 >= start0 ? start0 : start1;
+    let nextValue = t0 >= start0 ? nextValue0 : nextValue1;
+    let nextAdvantage = t0 >= start0 ? nextAdvantage0 : nextAdvantage1;
+    for (; t >= start; t--) {
+      const done = dones[t] as number;
+      const nt = 1 - done;
+      const value = values[t] as number;
+      const delta = f(f((rewards[t] as number) + f(f(gamma * nextValue) * nt)) - value);
+      const advantage = f(delta + f(f(gammaLambda * nt) * nextAdvantage));
+      advantages[t] = advantage;
+      returns[t] = f(advantage + value);
+      finite += advantage * 0;
+      flagBits |= done;
+      nextValue = value;
+      nextAdvantage = advantage;
+    }
+  }
+  if (row < toRow) {
+    const start = bounds[row] as number;
+    let nextValue = bootstrap[row] as number;
+    let nextAdvantage = 0;
+    for (let t = (bounds[row + 1] as number) - 1; t >= start; t--) {
+      const done = dones[t] as number;
+      const nt = 1 - done;
+      const value = values[t] as number;
+      const delta = f(f((rewards[t] as number) + f(f(gamma * nextValue) * nt)) - value);
+      const advantage = f(delta + f(f(gammaLambda * nt) * nextAdvantage));
+      advantages[t] = advantage;
+      returns[t] = f(advantage + value);
+      finite += advantage * 0;
+      flagBits |= done;
+      nextValue = value;
+      nextAdvantage = advantage;
+    }
+  }
+  return finite === 0 && (flagBits & ~1) === 0;
+}
+
+/** The `'skip'`-mask recursion, one row at a time. */
+function gaeRowsSkip(prepared: PreparedGae, fromRow: number, toRow: number, out: GaeOutput): void {
+  const { layout, rewards, values, bootstrap, dones, gamma, gammaLambda } = prepared;
+  const mask = prepared.mask as Uint8Array;
   const { advantages, returns } = out;
   const bounds = layout.bounds;
   for (let row = fromRow; row < toRow; row++) {
     const start = bounds[row] as number;
-    const end = bounds[row + 1] as number;
     let nextValue = bootstrap[row] as number;
     let nextAdvantage = 0;
-    if (mask === undefined) {
-      for (let t = end - 1; t >= start; t--) {
-        const nt = 1 - (dones[t] as number);
-        const value = values[t] as number;
-        const delta = f(f((rewards[t] as number) + f(f(gamma * nextValue) * nt)) - value);
-        const advantage = f(delta + f(f(gammaLambda * nt) * nextAdvantage));
-        advantages[t] = advantage;
-        returns[t] = f(advantage + value);
-        nextValue = value;
-        nextAdvantage = advantage;
-      }
-      continue;
-    }
     let linked = 1;
-    for (let t = end - 1; t >= start; t--) {
+    for (let t = (bounds[row + 1] as number) - 1; t >= start; t--) {
       if (dones[t] === 1) linked = 0;
       if (mask[t] !== 1) {
         advantages[t] = 0;
@@ -380,7 +501,7 @@ export function jsBackend(): KernelBackend {
     isAvailable: async () => true,
     kernels: {
       async gae(input) {
-        const prepared = prepareGae(input);
+        const prepared = prepareGae(input, { deferValueChecks: true });
         const size = prepared.layout.size;
         if (input.out !== undefined) {
           for (const key of ['advantages', 'returns'] as const) {
@@ -397,7 +518,8 @@ export function jsBackend(): KernelBackend {
           advantages: new Float32Array(size),
           returns: new Float32Array(size),
         };
-        gaeRows(prepared, 0, prepared.layout.numRows, out);
+        const clean = gaeRows(prepared, 0, prepared.layout.numRows, out);
+        if (!clean && prepared.deferred) checkGaeValues(input);
         return out;
       },
       async discountedReturns(input) {

@@ -68,8 +68,13 @@ export function resolveLayout(layout: Layout, field = 'layout'): ResolvedLayout 
   };
 }
 
-/** Checks a Float32Array's length and finiteness. */
-export function checkFloats(field: string, array: Float32Array | undefined, length: number): void {
+/** Checks a Float32Array's length and (unless `scan` is false) finiteness. */
+export function checkFloats(
+  field: string,
+  array: Float32Array | undefined,
+  length: number,
+  scan = true,
+): void {
   if (!(array instanceof Float32Array)) {
     throw new KernelInputError({ field, reason: 'expected a Float32Array' });
   }
@@ -79,6 +84,7 @@ export function checkFloats(field: string, array: Float32Array | undefined, leng
       reason: `expected ${length} entries, got ${array.length}`,
     });
   }
+  if (!scan) return;
   // One multiply-add pass: x·0 is NaN exactly when x is NaN or ±Infinity; locate only on failure.
   // Four accumulators keep the additions independent (the loop is otherwise latency-bound).
   let p0 = 0;
@@ -104,8 +110,13 @@ export function checkFloats(field: string, array: Float32Array | undefined, leng
   }
 }
 
-/** Checks a 0/1 flag array (Uint8Array or Float32Array). */
-export function checkFlags(field: string, array: Flags | undefined, length: number): void {
+/** Checks a 0/1 flag array (Uint8Array or Float32Array); `scan: false` checks type and length only. */
+export function checkFlags(
+  field: string,
+  array: Flags | undefined,
+  length: number,
+  scan = true,
+): void {
   if (!(array instanceof Uint8Array) && !(array instanceof Float32Array)) {
     throw new KernelInputError({ field, reason: 'expected a Uint8Array or Float32Array of 0/1' });
   }
@@ -115,6 +126,7 @@ export function checkFlags(field: string, array: Flags | undefined, length: numb
       reason: `expected ${length} entries, got ${array.length}`,
     });
   }
+  if (!scan) return;
   // Fast pass: every entry is 0 or 1 exactly when no entry has a bit other than the lowest
   // (Uint8Array) or is outside {0, 1} (Float32Array); locate only on failure.
   let bad = false;

@@ -57,7 +57,9 @@ export interface GaeInput {
   /**
    * Arrays to write the results into (the `js` backend fills and returns them, saving the
    * allocation of two arrays per call; other backends may return new arrays, so always use the
-   * returned object).
+   * returned object). When the call rejects, their contents are unspecified: the `js` backend
+   * checks the values of r, V and dones while it computes, so a bad entry is found after some
+   * positions were written.
    */
   readonly out?: GaeOutput;
 }
