@@ -6,8 +6,10 @@ import { DEMO_PRESETS, demoConfigSchema, resolveDemoConfig } from './config';
 import { demoSummary, type Reporter, runDemo } from './demo';
 import { ConfigValidationError } from './errors';
 import { CLI_ENVS, runEvaluation } from './eval';
+import { addInteropCommands } from './export';
 import { addPipelineCommands } from './pipeline/commands';
 import { curvePoints, learningCurveSpec, readMetricsJsonl, writePlot } from './plot/index';
+import { addServeCommands } from './serve';
 
 /** Where the program writes (the process streams, or buffers in tests). */
 export interface ProgramIO {
@@ -15,6 +17,8 @@ export interface ProgramIO {
   readonly stderr: { write(text: string): unknown };
   /** Aborted on Ctrl-C: the running stage checkpoints and the command exits cleanly. */
   readonly signal?: AbortSignal;
+  /** Environment variables (`spa serve` reads its token variable here). Default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const describe = (field: keyof typeof demoConfigSchema.shape): string =>
@@ -289,6 +293,8 @@ export function createProgram(io: ProgramIO): Command {
     reporter: (progress) => terminalReporter(io, progress),
     ...(io.signal === undefined ? {} : { signal: io.signal }),
   });
+  addInteropCommands(program as unknown as Command, io);
+  addServeCommands(program as unknown as Command, io);
   return program;
 }
 
