@@ -2,6 +2,7 @@ import { ResetNeededError, type StepInfo, type TextEnv, UnknownTaskError } from 
 import { createAlfworldEnv } from '@spa/env-alfworld';
 import { createVirtualhomeEnv } from '@spa/env-virtualhome';
 import { createWebshopEnv, type WebshopEnv } from '@spa/env-webshop';
+import type { FastifyReply } from 'fastify';
 import { ServerConfigError, ServerRequestError } from './errors';
 import {
   createBaseServer,
@@ -204,9 +205,17 @@ export async function createEnvServer(options: EnvServerOptions = {}): Promise<E
     return { observation: session.observation, info: session.info };
   };
 
-  const create = async (request: { body: unknown }) => {
+  const create = async (request: { body: unknown }, fixedEnv?: ServerEnvName) => {
     const body = expectObject(request.body ?? {}, 'body');
-    const name = body.env ?? defaultEnv;
+    if (fixedEnv !== undefined && body.env !== undefined && body.env !== fixedEnv) {
+      throw new ServerRequestError({
+        statusCode: 400,
+        code: 'invalid_field',
+        field: 'env',
+        reason: `this route serves ${fixedEnv} only, got ${describe(body.env)}`,
+      });
+    }
+    const name = fixedEnv ?? body.env ?? defaultEnv;
     if (typeof name !== 'string' || !(envs as readonly string[]).includes(name)) {
       throw new ServerRequestError({
         statusCode: 400,
@@ -270,149 +279,191 @@ export async function createEnvServer(options: EnvServerOptions = {}): Promise<E
     });
     return { id, env: envName, split };
   };
-  app.post('/createEnv', create);
-  app.post('/create', create);
-
-  app.post('/reset', async (request, reply) => {
-    const session = sessionOf(request.body, 'body');
-    const body = request.body as Record<string, unknown>;
-    const taskIds = session.env.tasks?.taskIds(session.split) ?? [];
-    let taskId: string | undefined;
-    const indexField = (['data_idx', 'game', 'session_id'] as const).find(
-      (f) => body[f] !== undefined && body[f] !== null,
-    );
-    if (body.taskId !== undefined) {
-      if (typeof body.taskId !== 'string' || !taskIds.includes(body.taskId)) {
+  /**
+   * The session routes under `prefix`. With `fixedEnv`, every session is of that env and the
+   * answers take the shapes of AgentGym's own server for it (WebShop: `/create` answers a bare
+   * int, `/reset` `[observation, null]`, `/available_actions` `{has_search_bar, clickables}`), so
+   * that AgentGym's client classes work with `env_server_base = <url>/<env>`.
+   */
+  const register = (prefix: string, fixedEnv?: ServerEnvName): void => {
+    const webshop = fixedEnv === 'webshop';
+    const sessionFor = (source: unknown, where: 'body' | 'query'): Session => {
+      const session = sessionOf(source, where);
+      if (fixedEnv !== undefined && session.name !== fixedEnv) {
         throw new ServerRequestError({
-          statusCode: 422,
-          code: 'invalid_field',
-          field: 'taskId',
-          reason: `not a task of ${session.name} split ${session.split}: ${describe(body.taskId)}`,
+          statusCode: 404,
+          code: 'unknown_session',
+          field: 'id',
+          reason: `session ${session.id} is a ${session.name} session, not ${fixedEnv}: use /${session.name}/… or the unprefixed routes`,
         });
       }
-      taskId = body.taskId;
-    } else if (indexField !== undefined) {
-      const index = body[indexField];
-      if (
-        typeof index !== 'number' ||
-        !Number.isInteger(index) ||
-        index < 0 ||
-        index >= taskIds.length
-      ) {
-        throw new ServerRequestError({
-          statusCode: 422,
-          code: 'invalid_field',
-          field: indexField,
-          reason: `expected an integer in [0, ${taskIds.length}), got ${describe(index)}`,
-        });
-      }
-      taskId = taskIds[index];
-    }
-    const seed = body.seed;
-    if (seed !== undefined && (typeof seed !== 'number' || !Number.isSafeInteger(seed))) {
-      throw new ServerRequestError({
-        statusCode: 400,
-        code: 'invalid_field',
-        field: 'seed',
-        reason: `expected an integer, got ${describe(seed)}`,
-      });
-    }
-    return deadline(reply, (signal) =>
-      serial(session, async () => {
-        const { observation, info } = await session.env.reset({
-          ...(taskId === undefined ? {} : { taskId }),
-          ...(seed === undefined ? {} : { seed }),
-          signal,
-        });
-        session.observation = observation;
-        session.info = info;
-        session.done = false;
-        return {
-          id: session.id,
-          observation,
-          available_actions: [...(info.admissibleActions ?? [])],
-          task_type: info.taskType ?? null,
-          taskId: info.taskId ?? taskId ?? null,
-          goal: info.goal ?? null,
-        };
-      }),
-    );
-  });
+      return session;
+    };
+    const createRoute = async (request: { body: unknown }, reply: FastifyReply) => {
+      const created = await create(request, fixedEnv);
+      // AgentGym's WebShop server answers the bare session id (`response_model=int`).
+      if (webshop) return reply.type('application/json; charset=utf-8').send(String(created.id));
+      return created;
+    };
+    app.post(`${prefix}/createEnv`, createRoute);
+    app.post(`${prefix}/create`, createRoute);
 
-  app.post('/step', async (request, reply) => {
-    const session = sessionOf(request.body, 'body');
-    const action = (request.body as Record<string, unknown>).action;
-    if (typeof action !== 'string') {
-      throw new ServerRequestError({
-        statusCode: 400,
-        code: 'invalid_field',
-        field: 'action',
-        reason: `expected a string, got ${describe(action)}`,
-      });
-    }
-    return deadline(reply, (signal) =>
-      serial(session, async () => {
-        requireStarted(session);
-        if (session.done) {
+    app.post(`${prefix}/reset`, async (request, reply) => {
+      const session = sessionFor(request.body, 'body');
+      const body = request.body as Record<string, unknown>;
+      const taskIds = session.env.tasks?.taskIds(session.split) ?? [];
+      let taskId: string | undefined;
+      const indexField = (['data_idx', 'game', 'session_id'] as const).find(
+        (f) => body[f] !== undefined && body[f] !== null,
+      );
+      if (body.taskId !== undefined) {
+        if (typeof body.taskId !== 'string' || !taskIds.includes(body.taskId)) {
           throw new ServerRequestError({
-            statusCode: 409,
-            code: 'episode_done',
-            field: 'id',
-            reason: `the episode of session ${session.id} has ended: call /reset`,
+            statusCode: 422,
+            code: 'invalid_field',
+            field: 'taskId',
+            reason: `not a task of ${session.name} split ${session.split}: ${describe(body.taskId)}`,
           });
         }
-        let result: Awaited<ReturnType<TextEnv<StepInfo>['step']>>;
-        try {
-          result = await session.env.step(action, { signal });
-        } catch (error) {
-          if (ResetNeededError.isInstance(error)) {
+        taskId = body.taskId;
+      } else if (indexField !== undefined) {
+        const index = body[indexField];
+        if (
+          typeof index !== 'number' ||
+          !Number.isInteger(index) ||
+          index < 0 ||
+          index >= taskIds.length
+        ) {
+          throw new ServerRequestError({
+            statusCode: 422,
+            code: 'invalid_field',
+            field: indexField,
+            reason: `expected an integer in [0, ${taskIds.length}), got ${describe(index)}`,
+          });
+        }
+        taskId = taskIds[index];
+      }
+      const seed = body.seed;
+      if (seed !== undefined && (typeof seed !== 'number' || !Number.isSafeInteger(seed))) {
+        throw new ServerRequestError({
+          statusCode: 400,
+          code: 'invalid_field',
+          field: 'seed',
+          reason: `expected an integer, got ${describe(seed)}`,
+        });
+      }
+      return deadline(reply, (signal) =>
+        serial(session, async () => {
+          const { observation, info } = await session.env.reset({
+            ...(taskId === undefined ? {} : { taskId }),
+            ...(seed === undefined ? {} : { seed }),
+            signal,
+          });
+          session.observation = observation;
+          session.info = info;
+          session.done = false;
+          // AgentGym's WebShop server answers `Tuple[str, None]`.
+          if (webshop) return [observation, null];
+          return {
+            id: session.id,
+            observation,
+            available_actions: [...(info.admissibleActions ?? [])],
+            task_type: info.taskType ?? null,
+            taskId: info.taskId ?? taskId ?? null,
+            goal: info.goal ?? null,
+          };
+        }),
+      );
+    });
+
+    app.post(`${prefix}/step`, async (request, reply) => {
+      const session = sessionFor(request.body, 'body');
+      const action = (request.body as Record<string, unknown>).action;
+      if (typeof action !== 'string') {
+        throw new ServerRequestError({
+          statusCode: 400,
+          code: 'invalid_field',
+          field: 'action',
+          reason: `expected a string, got ${describe(action)}`,
+        });
+      }
+      return deadline(reply, (signal) =>
+        serial(session, async () => {
+          requireStarted(session);
+          if (session.done) {
             throw new ServerRequestError({
               statusCode: 409,
               code: 'episode_done',
               field: 'id',
-              reason: error.message,
-              cause: error,
+              reason: `the episode of session ${session.id} has ended: call /reset`,
             });
           }
-          throw error;
-        }
-        const done = result.terminated || result.truncated;
-        session.observation = result.observation;
-        session.info = result.info;
-        session.done = done;
-        return {
-          observation: result.observation,
-          state: result.observation,
-          reward: result.reward,
-          done,
-          info: {
-            ...result.info,
-            terminated: result.terminated,
-            truncated: result.truncated,
-          },
-          available_actions: [...(result.info.admissibleActions ?? [])],
-        };
-      }),
-    );
-  });
+          let result: Awaited<ReturnType<TextEnv<StepInfo>['step']>>;
+          try {
+            result = await session.env.step(action, { signal });
+          } catch (error) {
+            if (ResetNeededError.isInstance(error)) {
+              throw new ServerRequestError({
+                statusCode: 409,
+                code: 'episode_done',
+                field: 'id',
+                reason: error.message,
+                cause: error,
+              });
+            }
+            throw error;
+          }
+          const done = result.terminated || result.truncated;
+          session.observation = result.observation;
+          session.info = result.info;
+          session.done = done;
+          return {
+            observation: result.observation,
+            state: result.observation,
+            reward: result.reward,
+            done,
+            info: {
+              ...result.info,
+              terminated: result.terminated,
+              truncated: result.truncated,
+            },
+            available_actions: [...(result.info.admissibleActions ?? [])],
+          };
+        }),
+      );
+    });
 
-  app.get('/observation', async (request, reply) => {
-    const session = sessionOf(request.query, 'query');
-    const observation = await serial(session, async () => requireStarted(session).observation);
-    // A JSON string, as AgentGym's FastAPI servers answer (`response_model=str`).
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify(observation));
-  });
+    app.get(`${prefix}/observation`, async (request, reply) => {
+      const session = sessionFor(request.query, 'query');
+      const observation = await serial(session, async () => requireStarted(session).observation);
+      // A JSON string, as AgentGym's FastAPI servers answer (`response_model=str`).
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(observation));
+    });
 
-  app.get('/available_actions', async (request) => {
-    const session = sessionOf(request.query, 'query');
-    return serial(session, async () => [...(requireStarted(session).info.admissibleActions ?? [])]);
-  });
+    app.get(`${prefix}/available_actions`, async (request) => {
+      const session = sessionFor(request.query, 'query');
+      return serial(session, async () => {
+        const actions = [...(requireStarted(session).info.admissibleActions ?? [])];
+        return webshop ? webshopAvailableActions(actions) : actions;
+      });
+    });
 
-  app.post('/close', async (request) => {
-    const session = sessionOf(request.body, 'body');
-    await closeSession(session);
-    return { closed: true };
-  });
+    if (webshop) {
+      app.get(`${prefix}/instruction_text`, async (request, reply) => {
+        const session = sessionFor(request.query, 'query');
+        const goal = await serial(session, async () => requireStarted(session).info.goal ?? '');
+        return reply.type('application/json; charset=utf-8').send(JSON.stringify(goal));
+      });
+    }
+
+    app.post(`${prefix}/close`, async (request) => {
+      const session = sessionFor(request.body, 'body');
+      await closeSession(session);
+      return { closed: true };
+    });
+  };
+  register('');
+  for (const name of envs) register(`/${name}`, name);
 
   app.get('/list_envs', async () => [...sessions.keys()]);
   app.get('/', async (_request, reply) =>
@@ -424,6 +475,25 @@ export async function createEnvServer(options: EnvServerOptions = {}): Promise<E
     sessionCount: { get: () => sessions.size, enumerable: true },
   });
   return server as EnvHttpServer;
+}
+
+/**
+ * AgentGym's WebShop answer of `/available_actions` (WebShop `get_available_actions()`:
+ * `has_search_bar`, and the clickable keys, `search` first on the search page), rebuilt from the
+ * env's admissible list (`search[<your query>]`, then `click[<key>]` per key but `search`).
+ */
+function webshopAvailableActions(actions: readonly string[]): {
+  has_search_bar: boolean;
+  clickables: string[];
+} {
+  const hasSearchBar = actions.some((action) => action.startsWith('search['));
+  const clickables = actions
+    .filter((action) => action.startsWith('click[') && action.endsWith(']'))
+    .map((action) => action.slice('click['.length, -1));
+  return {
+    has_search_bar: hasSearchBar,
+    clickables: hasSearchBar ? ['search', ...clickables] : clickables,
+  };
 }
 
 /**

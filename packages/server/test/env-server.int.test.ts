@@ -1,4 +1,5 @@
 import { createAlfworldEnv } from '@spa/env-alfworld';
+import { createWebshopEnv } from '@spa/env-webshop';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEnvServer, type EnvHttpServer, type EnvServerOptions } from '../src/env-server';
 
@@ -39,6 +40,62 @@ async function start(options: EnvServerOptions = {}) {
 }
 
 describe('env server (AgentGym protocol)', () => {
+  it('speaks AgentGym’s WebShop server under /webshop (bare int id, env_idx, tuple reset, clickables)', async () => {
+    const { url, post, get } = await start();
+    // AgentGym's WebshopEnvClient posts /create with no body and reads the answer as an int.
+    const created = await fetch(`${url}/webshop/create`, { method: 'POST' });
+    expect(created.status).toBe(200);
+    const envIdx = await created.json();
+    expect(typeof envIdx).toBe('number');
+
+    const reset = await post('/webshop/reset', { env_idx: envIdx, session_id: 3 });
+    expect(reset.status).toBe(200);
+    const [first, nothing] = (await reset.json()) as [string, null];
+    expect(nothing).toBeNull();
+    const reference = createWebshopEnv({ preset: 'spa-rl', split: 'test' });
+    const taskId = reference.tasks?.taskIds('test')[3] as string;
+    const expected = await reference.reset({ taskId });
+    expect(first).toBe(expected.observation);
+    expect(await (await get(`/webshop/observation?env_idx=${envIdx}`)).json()).toBe(
+      expected.observation,
+    );
+    expect(await (await get(`/webshop/instruction_text?env_idx=${envIdx}`)).json()).toBe(
+      expected.info.goal,
+    );
+    expect(await (await get(`/webshop/available_actions?env_idx=${envIdx}`)).json()).toEqual({
+      has_search_bar: true,
+      clickables: ['search'],
+    });
+
+    const step = (await (
+      await post('/webshop/step', { env_idx: envIdx, action: 'search[red shoes]' })
+    ).json()) as { state: string; reward: number; done: boolean };
+    const referenceStep = await reference.step('search[red shoes]');
+    expect(step).toMatchObject({ state: referenceStep.observation, reward: 0, done: false });
+    const after = (await (await get(`/webshop/available_actions?env_idx=${envIdx}`)).json()) as {
+      has_search_bar: boolean;
+      clickables: string[];
+    };
+    expect(after.has_search_bar).toBe(false);
+    expect(after.clickables.slice(0, 2)).toEqual(['back to search', 'next >']);
+    expect(after.clickables.map((key) => `click[${key}]`)).toEqual(
+      referenceStep.info.admissibleActions,
+    );
+    await reference.close();
+
+    // Sessions stay with their env: an ALFWorld session is not reachable under /webshop.
+    const alfworld = (await (await post('/alfworld/create', {})).json()) as { id: number };
+    expect(alfworld).toMatchObject({ env: 'alfworld', split: 'valid_unseen' });
+    const foreign = await post('/webshop/step', { env_idx: alfworld.id, action: 'look' });
+    expect(foreign.status).toBe(404);
+    expect(((await foreign.json()) as Answer).error.message).toMatch(/alfworld session/);
+    const mismatch = await post('/alfworld/create', { env: 'webshop' });
+    expect(mismatch.status).toBe(400);
+    expect(await (await post('/webshop/close', { env_idx: envIdx })).json()).toEqual({
+      closed: true,
+    });
+  });
+
   it('plays ALFWorld: createEnv, reset, observation, available_actions, step, close', async () => {
     const { post, get } = await start();
     const created = await post('/createEnv', {});
