@@ -90,6 +90,7 @@ async function serveUntilAborted(
   describeRoutes: string,
   io: ProgramIO,
   source: string,
+  details: (url: string) => string = () => '',
 ): Promise<void> {
   let server: SpaHttpServer;
   let url: string;
@@ -111,7 +112,7 @@ async function serveUntilAborted(
       });
     throw error;
   }
-  io.stdout.write(`${describeRoutes} listening on ${url}\n`);
+  io.stdout.write(`${describeRoutes} listening on ${url}\n${details(url)}`);
   const signal = io.signal;
   if (signal !== undefined && !signal.aborted) {
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
@@ -246,6 +247,8 @@ export function addServeCommands(program: Command, io: ProgramIO): void {
         `AgentGym env server (${envs.join(', ')})`,
         io,
         'spa serve env',
+        (url) =>
+          `AgentGym clients: env_server_base = ${envs.map((name) => `${url}/${name}`).join(', ')}\n`,
       );
     });
 }

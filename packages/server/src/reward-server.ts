@@ -334,7 +334,10 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
     const body = expectObject(request.body, 'body');
     const weights = readWeights(body);
     const query = stringArray(body.query, 'query', true) as string[];
-    checkCount(query.length, 'query');
+    // OpenRLHF splits a batch evenly over its URLs, so a small batch over several URLs sends some
+    // of them an empty shard; it retries any failed shard and then fails the step. Empty in,
+    // empty out.
+    if (query.length > 0) checkCount(query.length, 'query');
     const labels = stringArray(body.labels, 'labels', false);
     const prompts = stringArray(body.prompts, 'prompts', false);
     for (const [field, list] of [
@@ -349,6 +352,18 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
           reason: `has ${list.length} items, query has ${query.length}`,
         });
       }
+    }
+    if (query.length === 0) {
+      return {
+        rewards: [],
+        scores: [],
+        extra_logs: {
+          spa_contribution_sum: [],
+          spa_last_contribution: [],
+          spa_steps: [],
+          spa_grounded_fraction: [],
+        },
+      };
     }
     const trajectories = query.map((text, i) =>
       openRlhfTrajectory(text, labels?.[i] ?? '', i, options.openrlhfEnv ?? 'openrlhf'),

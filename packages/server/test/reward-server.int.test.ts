@@ -308,13 +308,33 @@ describe('reward server: POST /get_reward (OpenRLHF)', () => {
       [{ query: ['no actions here'], labels: [''] }, 422, 'query[0]'],
       [{ query: [transcript], labels: ['gold answer'] }, 422, 'labels[0]'],
       [{ query: [transcript], labels: ['{"taskId": "x"}'] }, 422, 'labels[0].env'],
-      [{ query: [] }, 422, 'query'],
+      [{ query: [], labels: ['1'] }, 422, 'labels'],
     ];
     for (const [body, status, field] of cases) {
       const response = await server.post('/get_reward', body);
       expect(response.status, JSON.stringify(body)).toBe(status);
       expect((await read(response)).error.field).toBe(field);
     }
+  });
+});
+
+describe('reward server: OpenRLHF shards', () => {
+  it('answers an empty shard (a small batch split over several URLs) with empty arrays', async () => {
+    const estimator = new RampEstimator();
+    const server = await start({ estimator });
+    const response = await server.post('/get_reward', { query: [], prompts: [], labels: [] });
+    expect(response.status).toBe(200);
+    expect(await read(response)).toEqual({
+      rewards: [],
+      scores: [],
+      extra_logs: {
+        spa_contribution_sum: [],
+        spa_last_contribution: [],
+        spa_steps: [],
+        spa_grounded_fraction: [],
+      },
+    });
+    expect(estimator.calls).toBe(0);
   });
 });
 
