@@ -27,6 +27,10 @@ import type { EstimatorFitReport, ProgressEstimator, Trajectory } from '@spa/cor
 import { TransformerProgressEstimator } from '@spa/estimator';
 import { selectBackend, trainTokenizer } from '@spa/lm';
 import { createEnvServer } from '../src/env-server';
+
+/** 1-minute load average before the bench starts (other work on the machine). */
+const loadBefore = loadavg()[0] ?? 0;
+
 import { createRewardServer } from '../src/reward-server';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -203,6 +207,7 @@ for (const [name, r] of Object.entries(results)) {
 }
 flat.clients = CLIENTS;
 flat.load_average_1m = Number((loadavg()[0] ?? 0).toFixed(2));
+flat.load_average_1m_before = Number(loadBefore.toFixed(2));
 flat.bench_seconds = Number(((performance.now() - started) / 1000).toFixed(1));
 flat.node = process.version;
 flat.cpus = cpus().length;
@@ -224,7 +229,7 @@ const markdown = [
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows,
   '',
-  `Node ${process.version}, ${cpus().length} CPUs (${cpuModel}), 1-minute load average ${flat.load_average_1m} at the end (other jobs were running on the machine), ${flat.date}; the whole run took ${flat.bench_seconds} s.`,
+  `Node ${process.version}, ${cpus().length} CPUs (${cpuModel}), 1-minute load average ${flat.load_average_1m_before} before the run and ${flat.load_average_1m} at its end (the bench itself keeps about one core busy), ${flat.date}; the whole run took ${flat.bench_seconds} s.`,
   '',
   'Reproduce: `npm run bench -w @spa/server` (writes `bench/results.json` and `bench/results.md`).',
   '',
