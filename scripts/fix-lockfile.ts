@@ -11,6 +11,12 @@
  * `dev` when its dependent is dev-only) at `<dependent>/node_modules/<name>`. npm ci then skips
  * them as failed optional dependencies.
  *
+ * The placeholder also carries the `version` its dependent pins and the `os`/`cpu` read from the
+ * package name (`@rollup/rollup-android-arm-eabi` → android, arm). Without a version, npm ci fails
+ * with "Invalid Version" as soon as the mirror starts serving the package (seen on 2026-11-24 for
+ * biome's builds); with one, it resolves it then, and `os`/`cpu` let it skip the foreign build
+ * without downloading it.
+ *
  * Usage: `tsx scripts/fix-lockfile.ts` (rewrites the lock; run by the root `postinstall`) or
  * `tsx scripts/fix-lockfile.ts --check` (exit 1 when entries are missing; run by `lint`).
  */
@@ -24,7 +30,56 @@ interface LockEntry {
   readonly dev?: boolean;
   readonly optional?: boolean;
   readonly link?: boolean;
+  readonly os?: readonly string[];
+  readonly cpu?: readonly string[];
+  readonly libc?: readonly string[];
   readonly optionalDependencies?: Readonly<Record<string, string>>;
+}
+
+/** Node's `process.platform` and `process.arch` values, as platform packages spell them. */
+const OS_SPELLINGS: Readonly<Record<string, string>> = { windows: 'win32', macos: 'darwin' };
+const OS_NAMES = new Set([
+  'aix',
+  'android',
+  'darwin',
+  'freebsd',
+  'linux',
+  'netbsd',
+  'openbsd',
+  'openharmony',
+  'sunos',
+  'win32',
+]);
+const CPU_NAMES: Readonly<Record<string, string>> = {
+  arm: 'arm',
+  arm64: 'arm64',
+  ia32: 'ia32',
+  loong64: 'loong64',
+  mips64el: 'mips64el',
+  ppc64: 'ppc64',
+  riscv64: 'riscv64',
+  s390x: 's390x',
+  x64: 'x64',
+  // spellings some packages use
+  x86: 'ia32',
+  amd64: 'x64',
+  aarch64: 'arm64',
+  loongarch64: 'loong64',
+  powerpc64le: 'ppc64',
+};
+
+/** `os`/`cpu` of a platform package read from its name's dash-separated words; {} when unclear. */
+export function platformOf(name: string): { os?: string[]; cpu?: string[]; libc?: string[] } {
+  const words = (name.split('/').pop() ?? name).split('-');
+  const os = words.map((word) => OS_SPELLINGS[word] ?? word).filter((word) => OS_NAMES.has(word));
+  const cpu = words.map((word) => CPU_NAMES[word]).filter((word) => word !== undefined);
+  const musl = words.some((word) => word.startsWith('musl'));
+  const gnu = words.some((word) => word === 'gnu' || word === 'gnueabihf');
+  return {
+    ...(os.length === 1 ? { os } : {}),
+    ...(cpu.length === 1 ? { cpu: cpu as string[] } : {}),
+    ...(os[0] === 'linux' && musl !== gnu ? { libc: [musl ? 'musl' : 'glibc'] } : {}),
+  };
 }
 interface Lockfile {
   readonly packages: Record<string, LockEntry>;
@@ -52,12 +107,18 @@ export function missingOptionalPlaceholders(lock: Lockfile): Record<string, Lock
   const missing: Record<string, LockEntry> = {};
   for (const [location, entry] of Object.entries(lock.packages)) {
     if (location === '' || entry.link) continue;
-    for (const name of Object.keys(entry.optionalDependencies ?? {})) {
-      if (candidateLocations(location, name).some((candidate) => candidate in lock.packages))
-        continue;
-      missing[`${location}/node_modules/${name}`] = {
+    for (const [name, spec] of Object.entries(entry.optionalDependencies ?? {})) {
+      const found = candidateLocations(location, name).find(
+        (candidate) => candidate in lock.packages,
+      );
+      // A placeholder of the old form (no version) is replaced too.
+      if (found !== undefined && lock.packages[found]?.version !== undefined) continue;
+      missing[found ?? `${location}/node_modules/${name}`] = {
+        // Exact pins only (platform packages are pinned); a range is not a version.
+        ...(/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(spec) ? { version: spec } : {}),
         ...(entry.dev ? { dev: true } : {}),
         optional: true,
+        ...platformOf(name),
       };
     }
   }
