@@ -5,6 +5,7 @@ import { selectBackend } from '@spa/lm';
 import {
   createEnvServer,
   createRewardServer,
+  type HttpServerOptions,
   SERVER_ENVS,
   ServerConfigError,
   type ServerEnvName,
@@ -55,6 +56,27 @@ function httpOptions(command: Command, port: number) {
     .option('--require-token', 'require the token on a loopback bind too')
     .option('--request-timeout <ms>', 'longest time a request may take', integerIn(1, 3_600_000))
     .option('--body-limit <bytes>', 'largest request body', integerIn(1, 2 ** 31 - 1));
+}
+
+/** The `HttpServerOptions` of the options {@link httpOptions} adds. */
+function serverOptions(
+  options: {
+    host: string;
+    port: number;
+    requireToken?: true;
+    requestTimeout?: number;
+    bodyLimit?: number;
+  },
+  token: string | undefined,
+): HttpServerOptions {
+  return {
+    host: options.host,
+    port: options.port,
+    ...(token === undefined ? {} : { token }),
+    ...(options.requireToken === true ? { requireToken: true } : {}),
+    ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+  };
 }
 
 /** The token: from `--token-file`, else from the environment variable; undefined when neither. */
@@ -173,15 +195,8 @@ export function addServeCommands(program: Command, io: ProgramIO): void {
       await serveUntilAborted(
         () =>
           createRewardServer({
+            ...serverOptions(options, token),
             estimatorDirectory: directory,
-            host: options.host,
-            port: options.port,
-            ...(token === undefined ? {} : { token }),
-            ...(options.requireToken === true ? { requireToken: true } : {}),
-            ...(options.requestTimeout === undefined
-              ? {}
-              : { requestTimeoutMs: options.requestTimeout }),
-            ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
             ...(options.maxBatch === undefined ? {} : { maxBatchTrajectories: options.maxBatch }),
             alpha: options.alpha,
             beta: options.beta,
@@ -234,14 +249,7 @@ export function addServeCommands(program: Command, io: ProgramIO): void {
               ? {}
               : { sessionTtlMs: options.sessionTtl * 1000 }),
             ...(options.maxSteps === undefined ? {} : { maxEpisodeSteps: options.maxSteps }),
-            host: options.host,
-            port: options.port,
-            ...(token === undefined ? {} : { token }),
-            ...(options.requireToken === true ? { requireToken: true } : {}),
-            ...(options.requestTimeout === undefined
-              ? {}
-              : { requestTimeoutMs: options.requestTimeout }),
-            ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+            ...serverOptions(options, token),
             onError: (error) => io.stderr.write(`env server error: ${String(error)}\n`),
           }),
         `AgentGym env server (${envs.join(', ')})`,

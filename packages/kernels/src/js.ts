@@ -195,43 +195,51 @@ export function gaeRows(
       nextAdvantage1 = advantage1;
     }
     // The longer row's remaining prefix, continuing its own recursion.
-    let t = t0 >= start0 ? t0 : t1;
-    const start = t0 >= start0 ? start0 : start1;
-    let nextValue = t0 >= start0 ? nextValue0 : nextValue1;
-    let nextAdvantage = t0 >= start0 ? nextAdvantage0 : nextAdvantage1;
-    for (; t >= start; t--) {
-      const done = dones[t] as number;
-      const nt = 1 - done;
-      const value = values[t] as number;
-      const delta = f(f((rewards[t] as number) + f(f(gamma * nextValue) * nt)) - value);
-      const advantage = f(delta + f(f(gammaLambda * nt) * nextAdvantage));
-      advantages[t] = advantage;
-      returns[t] = f(advantage + value);
-      finite += advantage * 0;
-      flagBits |= done;
-      nextValue = value;
-      nextAdvantage = advantage;
-    }
+    finite +=
+      t0 >= start0
+        ? gaeTail(prepared, out, t0, start0, nextValue0, nextAdvantage0)
+        : gaeTail(prepared, out, t1, start1, nextValue1, nextAdvantage1);
   }
   if (row < toRow) {
-    const start = bounds[row] as number;
-    let nextValue = bootstrap[row] as number;
-    let nextAdvantage = 0;
-    for (let t = (bounds[row + 1] as number) - 1; t >= start; t--) {
-      const done = dones[t] as number;
-      const nt = 1 - done;
-      const value = values[t] as number;
-      const delta = f(f((rewards[t] as number) + f(f(gamma * nextValue) * nt)) - value);
-      const advantage = f(delta + f(f(gammaLambda * nt) * nextAdvantage));
-      advantages[t] = advantage;
-      returns[t] = f(advantage + value);
-      finite += advantage * 0;
-      flagBits |= done;
-      nextValue = value;
-      nextAdvantage = advantage;
-    }
+    const last = (bounds[row + 1] as number) - 1;
+    finite += gaeTail(prepared, out, last, bounds[row] as number, bootstrap[row] as number, 0);
   }
   return finite === 0 && (flagBits & ~1) === 0;
+}
+
+/**
+ * One row's recursion from position `t` down to `start`, starting from the state after `t`.
+ * Returns 0 when every advantage is finite and every done 0 or 1, else NaN (added to the
+ * caller's check sum).
+ */
+function gaeTail(
+  prepared: PreparedGae,
+  out: GaeOutput,
+  from: number,
+  start: number,
+  value0: number,
+  advantage0: number,
+): number {
+  const { rewards, values, dones, gamma, gammaLambda } = prepared;
+  const { advantages, returns } = out;
+  let finite = 0;
+  let flagBits = 0;
+  let nextValue = value0;
+  let nextAdvantage = advantage0;
+  for (let t = from; t >= start; t--) {
+    const done = dones[t] as number;
+    const nt = 1 - done;
+    const value = values[t] as number;
+    const delta = f(f((rewards[t] as number) + f(f(gamma * nextValue) * nt)) - value);
+    const advantage = f(delta + f(f(gammaLambda * nt) * nextAdvantage));
+    advantages[t] = advantage;
+    returns[t] = f(advantage + value);
+    finite += advantage * 0;
+    flagBits |= done;
+    nextValue = value;
+    nextAdvantage = advantage;
+  }
+  return (flagBits & ~1) === 0 ? finite : Number.NaN;
 }
 
 /** The `'skip'`-mask recursion, one row at a time. */
