@@ -61,6 +61,43 @@ export interface GpuJsBackendConfig {
   readonly importer: GpuJsImporter;
   /** After gpu.js loaded: undefined when the mode can run here, else why not. Never rejects. */
   readonly probe: (module: GpuJsModule) => Promise<string | undefined>;
+  /** Most positions per launch of a recurrence; see {@link MAX_POSITIONS_PER_LAUNCH}. */
+  readonly maxPositionsPerLaunch?: number;
+}
+
+/**
+ * Default most positions of a GAE or returns launch. A launch indexes positions and saved states
+ * in f32 (exact below 2^24), and a plan has at most one state per position, so 2^23 − 1 positions
+ * always fit; larger inputs run as several launches over consecutive rows (8192×2048: three).
+ */
+export const MAX_POSITIONS_PER_LAUNCH = MAX_INDEX / 2 - 1;
+
+/** Consecutive row ranges of at most `limit` positions each (a longer single row stays alone). */
+function rowGroups(layout: ResolvedLayout, limit: number): [number, number][] {
+  const { bounds, numRows } = layout;
+  const groups: [number, number][] = [];
+  let first = 0;
+  for (let row = 0; row < numRows; row++) {
+    if (row > first && (bounds[row + 1] as number) - (bounds[first] as number) > limit) {
+      groups.push([first, row]);
+      first = row;
+    }
+  }
+  groups.push([first, numRows]);
+  return groups;
+}
+
+/** The layout of rows `from`…`to − 1`, positions rebased to 0. */
+function sliceLayout(layout: ResolvedLayout, from: number, to: number): ResolvedLayout {
+  const base = layout.bounds[from] as number;
+  const bounds = new Int32Array(to - from + 1);
+  for (let i = 0; i <= to - from; i++) bounds[i] = (layout.bounds[from + i] as number) - base;
+  return {
+    numRows: to - from,
+    size: bounds[to - from] as number,
+    bounds,
+    numSteps: layout.numSteps,
+  };
 }
 
 /** Loops are bounded by the data (row lengths); this only disables gpu.js's guard. */
@@ -206,7 +243,34 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
     return stateValue;
   }
 
+  const launchLimit = config.maxPositionsPerLaunch ?? MAX_POSITIONS_PER_LAUNCH;
+
+  /** GAE over row groups of at most `launchLimit` positions, each in its own launches. */
   async function gae(prepared: PreparedGae): Promise<GaeOutput> {
+    const { layout } = prepared;
+    const groups = rowGroups(layout, launchLimit);
+    if (groups.length === 1) return gaeLaunch(prepared);
+    const advantages = new Float32Array(layout.size);
+    const returns = new Float32Array(layout.size);
+    for (const [from, to] of groups) {
+      const start = layout.bounds[from] as number;
+      const end = layout.bounds[to] as number;
+      const part = await gaeLaunch({
+        ...prepared,
+        layout: sliceLayout(layout, from, to),
+        rewards: prepared.rewards.subarray(start, end),
+        values: prepared.values.subarray(start, end),
+        dones: prepared.dones.subarray(start, end),
+        mask: prepared.mask?.subarray(start, end),
+        bootstrap: prepared.bootstrap.subarray(from, to),
+      });
+      advantages.set(part.advantages, start);
+      returns.set(part.returns, start);
+    }
+    return { advantages, returns };
+  }
+
+  async function gaeLaunch(prepared: PreparedGae): Promise<GaeOutput> {
     // 'zero' mode: prepareGae has already multiplied rewards and values by the mask.
     const { layout, dones, mask, gamma, gammaLambda, rewards, values } = prepared;
     const size = layout.size;
@@ -307,7 +371,28 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
     return { advantages, returns };
   }
 
+  /** Discounted returns over row groups of at most `launchLimit` positions. */
   async function discountedReturns(prepared: PreparedReturns): Promise<Float32Array> {
+    const { layout } = prepared;
+    const groups = rowGroups(layout, launchLimit);
+    if (groups.length === 1) return returnsLaunch(prepared);
+    const out = new Float32Array(layout.size);
+    for (const [from, to] of groups) {
+      const start = layout.bounds[from] as number;
+      const end = layout.bounds[to] as number;
+      const part = await returnsLaunch({
+        ...prepared,
+        layout: sliceLayout(layout, from, to),
+        rewards: prepared.rewards.subarray(start, end),
+        dones: prepared.dones.subarray(start, end),
+        bootstrap: prepared.bootstrap.subarray(from, to),
+      });
+      out.set(part, start);
+    }
+    return out;
+  }
+
+  async function returnsLaunch(prepared: PreparedReturns): Promise<Float32Array> {
     const { layout, rewards, dones, gamma } = prepared;
     const size = layout.size;
     if (size === 0) return new Float32Array(0);

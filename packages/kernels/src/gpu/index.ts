@@ -8,11 +8,14 @@
  *
  * @packageDocumentation
  */
+
+import { KernelInputError } from '../errors';
 import type { KernelName } from '../types';
-import { createGpuJsBackend, type GpuJsBackend } from './backend';
+import { createGpuJsBackend, type GpuJsBackend, MAX_POSITIONS_PER_LAUNCH } from './backend';
 import { errorMessage, type GpuJsImporter, importGpuJs } from './gpujs';
 
 export type { GpuJsBackend, GpuJsBackendStats } from './backend';
+export { MAX_POSITIONS_PER_LAUNCH } from './backend';
 export { GPU_JS_VERSION } from './gpujs';
 export type { GpuJsImporter };
 
@@ -28,6 +31,12 @@ export interface WebasmBackendOptions {
   readonly minElements?: Partial<Record<KernelName, number>>;
   /** How gpu.js is loaded. Default `() => import('gpu.js')`. */
   readonly importGpuJs?: GpuJsImporter;
+  /**
+   * Most positions per gpu.js launch of `gae` and `discountedReturns`; larger inputs run as
+   * several launches over consecutive rows (same values). Default and upper bound
+   * {@link MAX_POSITIONS_PER_LAUNCH} (2^23 − 1: gpu.js indexes in f32).
+   */
+  readonly maxPositionsPerLaunch?: number;
 }
 
 /**
@@ -70,6 +79,7 @@ export function webasmBackend(options: WebasmBackendOptions = {}): GpuJsBackend 
       ...(threaded && threads !== undefined ? { poolSize: threads } : {}),
     },
     importer: options.importGpuJs ?? importGpuJs,
+    ...launchLimit(options.maxPositionsPerLaunch),
     probe: async (module) =>
       module.GPU.isWebAssemblySupported === false
         ? 'WebAssembly is not supported on this platform'
@@ -89,6 +99,20 @@ export interface WebgpuBackendOptions {
    * package (a dependency of gpu.js) and installs it as `navigator.gpu`.
    */
   readonly navigatorGpu?: unknown;
+  /** As {@link WebasmBackendOptions.maxPositionsPerLaunch}. */
+  readonly maxPositionsPerLaunch?: number;
+}
+
+/** Checks a `maxPositionsPerLaunch` option (an integer in [1, 2^23 − 1]). */
+function launchLimit(value: number | undefined): { maxPositionsPerLaunch?: number } {
+  if (value === undefined) return {};
+  if (!Number.isInteger(value) || value < 1 || value > MAX_POSITIONS_PER_LAUNCH) {
+    throw new KernelInputError({
+      field: 'maxPositionsPerLaunch',
+      reason: `expected an integer in [1, ${MAX_POSITIONS_PER_LAUNCH}], got ${value}`,
+    });
+  }
+  return { maxPositionsPerLaunch: value };
 }
 
 interface NavigatorLike {
@@ -146,6 +170,7 @@ export function webgpuBackend(options: WebgpuBackendOptions = {}): GpuJsBackend 
     ...(options.minElements === undefined ? {} : { minElements: options.minElements }),
     kernelSettings: { asyncMode: true },
     importer: options.importGpuJs ?? importGpuJs,
+    ...launchLimit(options.maxPositionsPerLaunch),
     probe: async (module) => {
       if (module.WebGPUContext === undefined) {
         return 'gpu.js has no WebGPU support (expected gpu.js 2.24.1)';

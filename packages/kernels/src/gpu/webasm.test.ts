@@ -45,6 +45,56 @@ describe('webasmBackend', () => {
     await backend.dispose();
   }, 30_000);
 
+  it('splits inputs over maxPositionsPerLaunch into row groups (same bits, masks and ragged rows too)', async () => {
+    const backend = webasmBackend({ threads: 1, maxPositionsPerLaunch: 150 });
+    // Rows of 0…130 positions: groups of up to 150 positions, one row of 130 alone, empty rows.
+    const lengths = [40, 60, 0, 50, 130, 7, 90, 0, 33, 120, 1];
+    const offsets = [0];
+    for (const length of lengths) offsets.push((offsets.at(-1) as number) + length);
+    const n = offsets.at(-1) as number;
+    const dones = new Uint8Array(n);
+    for (let i = 5; i < n; i += 37) dones[i] = 1;
+    const mask = new Uint8Array(n).fill(1);
+    for (let i = 3; i < n; i += 11) mask[i] = 0;
+    const base = {
+      layout: { offsets },
+      rewards: randomFloats(n, 4),
+      values: randomFloats(n, 5),
+      dones,
+      bootstrapValues: randomFloats(lengths.length, 6),
+      gamma: 0.97,
+      lambda: 0.9,
+    };
+    const js = jsBackend().kernels;
+    for (const input of [base, { ...base, mask }, { ...base, mask, maskMode: 'zero' as const }]) {
+      const expected = await js.gae?.(input);
+      const actual = await backend.kernels.gae?.(input);
+      expect(
+        firstDifference(expected?.advantages as Float32Array, actual?.advantages as Float32Array),
+      ).toBeUndefined();
+      expect(
+        firstDifference(expected?.returns as Float32Array, actual?.returns as Float32Array),
+      ).toBeUndefined();
+    }
+    const returnsInput = {
+      layout: { offsets },
+      rewards: base.rewards,
+      dones,
+      bootstrapValues: base.bootstrapValues,
+      gamma: 0.97,
+    };
+    expect(
+      firstDifference(
+        (await js.discountedReturns?.(returnsInput)) as Float32Array,
+        (await backend.kernels.discountedReturns?.(returnsInput)) as Float32Array,
+      ),
+    ).toBeUndefined();
+    expect(() => webasmBackend({ maxPositionsPerLaunch: 2 ** 23 })).toThrow(
+      /maxPositionsPerLaunch: expected an integer in \[1, 8388607\]/,
+    );
+    await backend.dispose();
+  }, 30_000);
+
   it('handles ragged layouts with empty rows (and all-empty ones)', async () => {
     const backend = webasmBackend({ threads: 1 });
     const offsets = [0, 0, 3, 3, 200, 200, 201];
