@@ -40,7 +40,20 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gaeRows, jsBackend, prepareGae } from '../src/js';
-import type { GaeInput, GaeOutput, KernelBackend } from '../src/types';
+import type { GaeOutput, KernelBackend } from '../src/types';
+import {
+  type BenchData,
+  BYTES_PER_ELEMENT,
+  bitIdentical,
+  DONE_RATE,
+  GAMMA,
+  LAMBDA,
+  makeData,
+  maxAbsDiff,
+  measure,
+  round,
+  type Timing,
+} from './common';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SHAPES: readonly (readonly [number, number])[] = [
@@ -50,10 +63,6 @@ const SHAPES: readonly (readonly [number, number])[] = [
   [4096, 512],
   [4096, 2048],
 ];
-const GAMMA = 0.99;
-const LAMBDA = 0.95;
-const DONE_RATE = 0.05;
-const BYTES_PER_ELEMENT = 16;
 const TARGET_JS_MELEM = 150;
 const TARGET_VS_NUMPY = 50;
 const TARGET_WEBASM_VS_JS = 1.5;
@@ -61,54 +70,6 @@ const WEBASM_MIN_ELEMENTS = 1 << 20;
 
 const notes: string[] = [];
 const results: Record<string, number | string> = {};
-
-// ── data ──
-
-const createRandom = mulberry32;
-
-interface BenchData {
-  readonly numRows: number;
-  readonly numSteps: number;
-  readonly size: number;
-  readonly rewards: Float32Array;
-  readonly values: Float32Array;
-  readonly dones: Uint8Array;
-  readonly bootstrap: Float32Array;
-  readonly input: GaeInput;
-}
-
-function makeData(numRows: number, numSteps: number, seed: number): BenchData {
-  const size = numRows * numSteps;
-  const random = createRandom(seed);
-  const rewards = new Float32Array(size);
-  const values = new Float32Array(size);
-  const dones = new Uint8Array(size);
-  for (let i = 0; i < size; i++) {
-    rewards[i] = random() * 2 - 1;
-    values[i] = random() * 2 - 1;
-    dones[i] = random() < DONE_RATE ? 1 : 0;
-  }
-  const bootstrap = new Float32Array(numRows);
-  for (let row = 0; row < numRows; row++) bootstrap[row] = random() * 2 - 1;
-  return {
-    numRows,
-    numSteps,
-    size,
-    rewards,
-    values,
-    dones,
-    bootstrap,
-    input: {
-      layout: { numRows, numSteps },
-      rewards,
-      values,
-      dones,
-      bootstrapValues: bootstrap,
-      gamma: GAMMA,
-      lambda: LAMBDA,
-    },
-  };
-}
 
 // ── the naive loop ──
 
@@ -132,60 +93,6 @@ function naiveGae(data: BenchData): GaeOutput {
     }
   }
   return { advantages, returns };
-}
-
-// ── timing ──
-
-interface Timing {
-  readonly ms: number;
-  readonly reps: number;
-}
-
-/**
- * Warm-up (≥ 3 calls and ≥ 150 ms), then the median of ≥ 7 calls / ≥ 400 ms (at most 200); a
- * backend slower than 0.5 s per call gets 1 warm-up call and 3 timed ones.
- */
-async function measure(fn: () => unknown): Promise<Timing> {
-  let warmStart = performance.now();
-  await fn();
-  const slow = performance.now() - warmStart > 500;
-  const minWarmup = slow ? 1 : 3;
-  const minSamples = slow ? 3 : 7;
-  for (let i = 1; i < minWarmup || performance.now() - warmStart < 150; i++) await fn();
-  warmStart = performance.now();
-  const samples: number[] = [];
-  while (
-    samples.length < 200 &&
-    (samples.length < minSamples || performance.now() - warmStart < 400)
-  ) {
-    const started = performance.now();
-    await fn();
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  const middle = samples.length >> 1;
-  const ms =
-    samples.length % 2 === 1
-      ? (samples[middle] as number)
-      : ((samples[middle - 1] as number) + (samples[middle] as number)) / 2;
-  return { ms, reps: samples.length };
-}
-
-function bitIdentical(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs((a[i] as number) - (b[i] as number));
-    if (d > max || Number.isNaN(d)) max = d;
-  }
-  return max;
 }
 
 // ── webasm (optional: src/gpu/index.ts may not exist yet) ──
@@ -325,8 +232,6 @@ result.update(per_trajectory_ms=ms, per_trajectory_reps=reps)
 result["max_abs_diff_js_vs_per_trajectory"] = float(np.max(np.abs(js64 - at.astype(np.float64))))
 print(json.dumps(result))
 `;
-
-import { mulberry32 } from '../src/testing/random';
 
 interface NumpyResult {
   readonly numpy: string;
@@ -529,10 +434,6 @@ try {
   }
 } finally {
   rmSync(folder, { recursive: true, force: true });
-}
-
-function round(value: number, digits: number): number {
-  return Number(value.toFixed(digits));
 }
 
 // ── targets ──
