@@ -263,6 +263,82 @@ describe('spa export / spa import', () => {
     ]);
   });
 
+  it('computes r_t = α·c_t + β·g_t from contributions with --reward-source spa (a run’s estimator/annotated.jsonl)', async () => {
+    const dir = await folder('reward-source-spa');
+    // As the pipeline writes them: contributions, no rewards.
+    const fitted = trajectories.map(({ rewards: _rewards, ...rest }) => ({
+      ...rest,
+      contributions: rest.contributions ?? [0.125, -0.5],
+    }));
+    const source = join(dir, 'annotated.jsonl');
+    await writeFile(source, jsonl(fitted));
+    const file = join(dir, 'openrlhf.jsonl');
+    const exported = await spa(
+      'export',
+      '--in',
+      source,
+      '--format',
+      'openrlhf',
+      '--out',
+      file,
+      '--reward-source',
+      'spa',
+      '--beta',
+      '0.25',
+    );
+    expect(exported.err).toBe('');
+    expect(exported.out).toContain('(step rewards: spa)');
+    const rows = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { step_rewards: number[] });
+    expect(rows.map((row) => row.step_rewards)).toEqual(
+      fitted.map((trajectory) =>
+        computeSpaRewards({
+          contributions: trajectory.contributions as number[],
+          grounded: trajectory.steps.map((step) => step.grounded),
+          beta: 0.25,
+        }),
+      ),
+    );
+
+    // The default source names the line and points at --reward-source spa.
+    const refused = await spa('export', '--in', source, '--format', 'trl', '--out', file);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(`${source}:1: rewards:`);
+    expect(refused.err).toContain('--reward-source spa');
+    // No contributions: named; --alpha/--beta without spa: refused.
+    const { contributions: _c, rewards: _r, ...bare } = trajectories[0] as Trajectory;
+    const plain = join(dir, 'explored.jsonl');
+    await writeFile(plain, jsonl([fitted[1], bare]));
+    const missing = await spa(
+      'export',
+      '--in',
+      plain,
+      '--format',
+      'trl',
+      '--out',
+      file,
+      '--reward-source',
+      'spa',
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`${plain}:2: contributions: the trajectory has none`);
+    const stray = await spa(
+      'export',
+      '--in',
+      source,
+      '--format',
+      'trl',
+      '--out',
+      file,
+      '--alpha',
+      '2',
+    );
+    expect(stray.code).toBe(2);
+    expect(stray.err).toContain('--alpha, --beta: only with --reward-source spa');
+  });
+
   it('drops leading turns with --skip-turns on import', async () => {
     const dir = await folder('skip-turns');
     const file = join(dir, 'rl.json');

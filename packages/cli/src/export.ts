@@ -6,6 +6,7 @@ import {
   Option,
 } from '@commander-js/extra-typings';
 import {
+  computeSpaRewards,
   InvalidArgumentError,
   parseTrajectoriesJsonl,
   type Trajectory,
@@ -153,7 +154,7 @@ function inputError(error: unknown, path: string, lines: readonly number[] = [])
     if (at === undefined) return error;
     const reason =
       at.field === 'rewards'
-        ? 'the trajectory has no per-step rewards; annotate the file with `spa estimator annotate` or pass --reward-source env'
+        ? 'the trajectory has no per-step rewards; pass --reward-source spa to compute r_t = α·c_t + β·g_t from its contributions (a run’s estimator/annotated.jsonl has them), annotate the file with `spa estimator annotate`, or pass --reward-source env'
         : error.reason;
     return new InvalidArgumentError({
       field: '--in',
@@ -162,6 +163,35 @@ function inputError(error: unknown, path: string, lines: readonly number[] = [])
     });
   }
   return error;
+}
+
+/**
+ * The trajectories with `rewards` = r_t = α·c_t + β·g_t from their `contributions` (core's
+ * `computeSpaRewards`, the reference code's last-step convention). A trajectory without
+ * contributions is an error naming its line.
+ */
+function withSpaRewards(
+  trajectories: readonly Trajectory[],
+  lines: readonly number[],
+  path: string,
+  alpha: number,
+  beta: number,
+): Trajectory[] {
+  return trajectories.map((trajectory, index) => {
+    if (trajectory.contributions === undefined) {
+      throw new InvalidArgumentError({
+        field: '--in',
+        reason: `${path}:${lines[index] ?? index + 1}: contributions: the trajectory has none; fit an estimator and annotate the file first (\`spa estimator annotate\`), or choose another --reward-source`,
+      });
+    }
+    const rewards = computeSpaRewards({
+      contributions: trajectory.contributions,
+      grounded: trajectory.steps.map((step) => step.grounded),
+      alpha,
+      beta,
+    });
+    return { ...trajectory, rewards };
+  });
 }
 
 /** "2 trajectories, 5 steps" (singular for 1). */
@@ -194,10 +224,20 @@ export function addInteropCommands(program: Command, io: ProgramIO): void {
     .addOption(
       new Option(
         '--reward-source <source>',
-        'per-step reward to write: rewards = each trajectory’s `rewards` (SPA r_t = α·c_t + β·g_t written by `spa estimator annotate`; a trajectory without them is an error); env = the env’s own step rewards (sparse: the outcome on the last step)',
+        'per-step reward to write: rewards = each trajectory’s `rewards` (SPA r_t = α·c_t + β·g_t written by `spa estimator annotate`; a trajectory without them is an error); spa = r_t = α·c_t + β·g_t computed now from each trajectory’s `contributions` (as in a run’s estimator/annotated.jsonl), with --alpha and --beta; env = the env’s own step rewards (sparse: the outcome on the last step)',
       )
-        .choices(['rewards', 'env'] as const)
+        .choices(['rewards', 'spa', 'env'] as const)
         .default('rewards' as const),
+    )
+    .option(
+      '--alpha <x>',
+      'with --reward-source spa: α, the weight of c_t (default 1, the paper)',
+      finiteNumber,
+    )
+    .option(
+      '--beta <x>',
+      'with --reward-source spa: β, the weight of g_t (default 0.5, the paper)',
+      finiteNumber,
     )
     .option(
       '--sidecar',
@@ -238,7 +278,7 @@ export function addInteropCommands(program: Command, io: ProgramIO): void {
     .option('--style <name>', 'verl: reward_model.style (default spa-step)')
     .addHelpText(
       'after',
-      '\nExample:\n  spa export --in runs/alfworld-demo/estimator/annotated.jsonl --format verl --out data/alfworld/train.parquet\n',
+      '\nExample:\n  spa export --in runs/alfworld-demo/estimator/annotated.jsonl --format verl --out data/alfworld/train.parquet --reward-source spa\n',
     )
     .action(async (options, command) => {
       const format = options.format;
@@ -254,8 +294,17 @@ export function addInteropCommands(program: Command, io: ProgramIO): void {
       if (trajectories.length === 0) {
         throw new ConfigValidationError('--in', [`in: ${options.in} holds no trajectories`]);
       }
+      if (options.rewardSource !== 'spa' && (options.alpha ?? options.beta) !== undefined) {
+        throw new ConfigValidationError('flags', [
+          '--alpha, --beta: only with --reward-source spa',
+        ]);
+      }
+      const rewarded =
+        options.rewardSource === 'spa'
+          ? withSpaRewards(trajectories, lines, options.in, options.alpha ?? 1, options.beta ?? 0.5)
+          : trajectories;
       const exportOptions: ConvertOptions['exportOptions'] = {
-        rewardSource: options.rewardSource,
+        rewardSource: options.rewardSource === 'env' ? 'env' : 'rewards',
         ...(options.sidecar === undefined ? {} : { metadata: options.sidecar }),
         template: options.template,
         labels: options.labels,
@@ -267,14 +316,11 @@ export function addInteropCommands(program: Command, io: ProgramIO): void {
         ...(options.split === undefined ? {} : { split: options.split }),
         ...(options.style === undefined ? {} : { style: options.style }),
       };
-      const written = await writeInteropFile(
-        format,
-        options.out,
-        trajectories,
-        exportOptions,
-      ).catch((error) => {
-        throw inputError(error, options.in, lines);
-      });
+      const written = await writeInteropFile(format, options.out, rewarded, exportOptions).catch(
+        (error) => {
+          throw inputError(error, options.in, lines);
+        },
+      );
       io.stdout.write(
         `${counted(written, trajectories)} exported as ${format} (step rewards: ${options.rewardSource}) → ${options.out}\n`,
       );
