@@ -5,6 +5,14 @@
 import { mulberry32 } from '../src/testing/random';
 import type { GaeInput } from '../src/types';
 
+/** The shapes (rows × steps) both benchmarks time; the GPU one adds 8192×2048. */
+export const SHAPES: readonly (readonly [number, number])[] = [
+  [64, 512],
+  [512, 512],
+  [512, 2048],
+  [4096, 512],
+  [4096, 2048],
+];
 export const GAMMA = 0.99;
 export const LAMBDA = 0.95;
 export const DONE_RATE = 0.05;

@@ -24,17 +24,17 @@ import { fileURLToPath } from 'node:url';
 import { webgpuBackend } from '../src/gpu/index';
 import { jsBackend } from '../src/js';
 import type { GaeOutput } from '../src/types';
-import { BYTES_PER_ELEMENT, makeData, maxAbsDiff, measure, round } from './common';
+import {
+  BYTES_PER_ELEMENT,
+  SHAPES as CPU_SHAPES,
+  makeData,
+  maxAbsDiff,
+  measure,
+  round,
+} from './common';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const SHAPES: readonly (readonly [number, number])[] = [
-  [64, 512],
-  [512, 512],
-  [512, 2048],
-  [4096, 512],
-  [4096, 2048],
-  [8192, 2048],
-];
+const SHAPES: readonly (readonly [number, number])[] = [...CPU_SHAPES, [8192, 2048]];
 const COPY_ELEMENTS = 2 ** 24;
 const COPY_BYTES_PER_ELEMENT = 8;
 

@@ -52,17 +52,11 @@ import {
   maxAbsDiff,
   measure,
   round,
+  SHAPES,
   type Timing,
 } from './common';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const SHAPES: readonly (readonly [number, number])[] = [
-  [64, 512],
-  [512, 512],
-  [512, 2048],
-  [4096, 512],
-  [4096, 2048],
-];
 const TARGET_JS_MELEM = 150;
 const TARGET_VS_NUMPY = 50;
 const TARGET_WEBASM_VS_JS = 1.5;
