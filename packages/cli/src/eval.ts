@@ -1,20 +1,17 @@
 import type { StepInfo, TextEnv } from '@spa/core';
-import { createAlfworldEnv } from '@spa/env-alfworld';
-import { createVirtualhomeEnv } from '@spa/env-virtualhome';
-import { createWebshopEnv } from '@spa/env-webshop';
 import { loadLanguageModel, selectBackend } from '@spa/lm';
 import { type EvaluationResult, evaluatePolicy, LmPolicy, writeEvaluation } from '@spa/ppo';
+import { createSpaRlEnvFactory, SERVER_ENVS } from '@spa/server';
 import { ConfigValidationError } from './errors';
 
 /** The environments the CLI can build, with their default evaluation split (the paper's). */
-export const CLI_ENVS = {
-  alfworld: { split: 'valid_unseen' },
-  webshop: { split: 'test' },
-  virtualhome: { split: 'new_unseen_test' },
-} as const;
+export const CLI_ENVS = SERVER_ENVS;
 
 /** A name of {@link CLI_ENVS}. */
 export type CliEnvName = keyof typeof CLI_ENVS;
+
+/** One factory for the process, so that WebShop envs share one catalogue and search index. */
+const envFactory = createSpaRlEnvFactory();
 
 /**
  * One env instance under SPA-RL's evaluation protocol (`spa-rl` presets: ALFWorld 40 steps,
@@ -25,26 +22,7 @@ export function createCliEnv(
   split: string,
   options: { readonly maxEpisodeSteps?: number } = {},
 ): TextEnv<StepInfo> {
-  const cap =
-    options.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: options.maxEpisodeSteps };
-  switch (name) {
-    case 'alfworld':
-      // A bounded game cache: the train split has 3553 games.
-      return createAlfworldEnv({
-        preset: 'spa-rl',
-        split: split as never,
-        maxCachedGames: 8,
-        ...cap,
-      });
-    case 'webshop':
-      return createWebshopEnv({
-        preset: 'spa-rl',
-        split: split as never,
-        ...cap,
-      }) as TextEnv<StepInfo>;
-    case 'virtualhome':
-      return createVirtualhomeEnv({ split: split as never, ...cap });
-  }
+  return envFactory(name, split, options);
 }
 
 /** Options of {@link runEvaluation}. */

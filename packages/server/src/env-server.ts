@@ -118,7 +118,7 @@ export async function createEnvServer(options: EnvServerOptions = {}): Promise<E
     }
   }
   const now = options.now ?? (() => performance.now());
-  const factory = options.envFactory ?? createDefaultFactory();
+  const factory = options.envFactory ?? createSpaRlEnvFactory();
   const sessions = new Map<number, Session>();
   let nextId = 0;
   let created = 0;
@@ -497,10 +497,12 @@ function webshopAvailableActions(actions: readonly string[]): {
 }
 
 /**
- * SPA-RL's presets as `@spa/cli`'s `createCliEnv` builds them. WebShop sessions share the
- * catalogue and the search index of the first WebShop env (building them takes ~0.5 s).
+ * The {@link EnvFactory} of SPA-RL's presets (ALFWorld and VirtualHome 40 steps, WebShop 10), the
+ * default of {@link createEnvServer} and what `@spa/cli` builds its envs with. The WebShop envs of
+ * one factory share the catalogue and the search index of its first WebShop env (building them
+ * takes ~0.5 s).
  */
-function createDefaultFactory(): EnvFactory {
+export function createSpaRlEnvFactory(): EnvFactory {
   let webshop: WebshopEnv | undefined;
   return (name, split, options) => {
     const cap =

@@ -7,6 +7,7 @@
  */
 export {
   createEnvServer,
+  createSpaRlEnvFactory,
   type EnvFactory,
   type EnvHttpServer,
   type EnvServerOptions,
