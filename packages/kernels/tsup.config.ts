@@ -6,6 +6,7 @@ export default defineLibraryConfig(
   {
     index: 'src/index.ts',
     gpu: 'src/gpu/index.ts',
+    wasm: 'src/wasm/index.ts',
     testing: 'src/testing/index.ts',
   },
   { external: ['gpu.js', 'webgpu', 'vitest', 'fast-check'] },

@@ -3,6 +3,7 @@
 // (src/tfjs.ts). `npm start` in this folder.
 import { computeGae, createRng } from '@spa/core';
 import { createKernelRunner, jsBackend, type KernelBackend } from '@spa/kernels';
+import { wasmBackend } from '@spa/kernels/wasm';
 import { timeTfjsBackends } from './tfjs';
 
 const [numRows, numSteps] = [512, 512];
@@ -15,7 +16,7 @@ const dones = Uint8Array.from({ length: size }, () => (rand() < 0.05 ? 1 : 0));
 const batch = { rewards, values, dones, gamma: 0.99, lambda: 0.95 };
 const oracle = computeGae({ ...batch, numRows, numSteps }).advantages;
 
-const backends: KernelBackend[] = [jsBackend()];
+const backends: KernelBackend[] = [jsBackend(), wasmBackend()];
 try {
   backends.push((await import('@spa/kernels/gpu')).webasmBackend());
 } catch (error) {

@@ -20,6 +20,9 @@
  * - `naive JS`: the textbook backward loop in f64 `number` arithmetic (no `Math.fround`);
  * - `webasm (1/2 threads)`: `webasmBackend({ threads })` from `src/gpu/index.ts`, loaded
  *   dynamically; skipped with a note when the module is missing or fails;
+ * - `wasm (1/2 threads)`, `wasm (out)`: `wasmBackend({ threads })` from `src/wasm/index.ts`,
+ *   our hand-written WebAssembly recurrences (the input is copied into wasm memory and the
+ *   outputs out), without and with caller-provided output arrays;
  * - `numpy loop`: CleanRL's `for t in reversed(range(T))` loop vectorised over N on `[N, T]`
  *   arrays (verl / TRL layout), float32 like the data, then the same in float64;
  * - `numpy per-trajectory`: a verl-agent-style Python loop per trajectory over numpy scalars
@@ -41,6 +44,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gaeRows, jsBackend, prepareGae } from '../src/js';
 import type { GaeOutput, KernelBackend } from '../src/types';
+import { wasmBackend } from '../src/wasm/index';
 import {
   type BenchData,
   BYTES_PER_ELEMENT,
@@ -382,6 +386,44 @@ try {
       }
     }
 
+    // wasm (ours, src/wasm): 1 and 2 threads, and 2 threads with `out`; bit-identity checked
+    for (const threads of [1, 2]) {
+      const backend = wasmBackend({ threads });
+      const gae = backend.kernels.gae as NonNullable<KernelBackend['kernels']['gae']>;
+      try {
+        const output = await gae(data.input);
+        const identical =
+          bitIdentical(output.advantages, reference.advantages) &&
+          bitIdentical(output.returns, reference.returns);
+        results[`js_wasm_${threads}t_bit_identical_${key}`] = identical ? 1 : 0;
+        if (!identical) {
+          notes.push(
+            `${key}: wasm ${threads} thread(s) output is NOT bit-identical to js (max |ΔA| = ${maxAbsDiff(output.advantages, reference.advantages)}).`,
+          );
+        }
+        const plural = threads === 1 ? '' : 's';
+        add(
+          `wasm_${threads}t`,
+          `\`wasm\` ${threads} thread${plural} (\`wasmBackend\`, hand-written WebAssembly)`,
+          await measure(() => gae(data.input)),
+        );
+        add(
+          `wasm_${threads}t_out`,
+          `\`wasm (out)\` ${threads} thread${plural}, caller-provided output arrays`,
+          await measure(() => gae({ ...data.input, out: reused })),
+        );
+        if (threads > 1 && data.size >= 1 << 17 && backend.stats().threadedRuns === 0) {
+          notes.push(
+            `${key}: wasm ${threads} threads ran on one thread: ${backend.stats().singleThreadReason}`,
+          );
+        }
+      } catch (error) {
+        notes.push(`${key}: wasm ${threads} thread(s) failed: ${message(error)}`);
+      } finally {
+        await backend.dispose();
+      }
+    }
+
     // numpy
     let numpy: NumpyResult | undefined;
     if (numpyVersion !== undefined) {
@@ -423,6 +465,9 @@ try {
     speedup('js_vs_naive_js', msOf('naive_js'), jsMs);
     speedup('webasm_1t_vs_js', jsMs, msOf('webasm_1t'));
     speedup('webasm_2t_vs_js', jsMs, msOf('webasm_2t'));
+    speedup('wasm_1t_vs_js', jsMs, msOf('wasm_1t'));
+    speedup('wasm_2t_vs_js', jsMs, msOf('wasm_2t'));
+    speedup('wasm_2t_out_vs_js_out', msOf('js_out'), msOf('wasm_2t_out'));
     perShape.push({ key, size: data.size, rows, numpy });
     console.error(`${key}: done (${((performance.now() - benchStarted) / 1000).toFixed(1)} s)`);
   }
@@ -474,6 +519,14 @@ for (const { key, size } of perShape) {
       shape: key,
       text: `\`webasm\` 2 threads ≥ ${TARGET_WEBASM_VS_JS}× \`js\`: ${vsJs === undefined ? 'n/a' : `${vsJs}×`}`,
       met: vsJs === undefined ? undefined : vsJs >= TARGET_WEBASM_VS_JS,
+    });
+    const wasmVsJs = results[`speedup_wasm_2t_vs_js_${key}`] as number | undefined;
+    const wasmOutVsJsOut = results[`speedup_wasm_2t_out_vs_js_out_${key}`] as number | undefined;
+    targets.push({
+      shape: key,
+      text: `(informational) \`wasm\` 2 threads (our WebAssembly backend) vs \`js\`: ${wasmVsJs === undefined ? 'n/a' : `${wasmVsJs}×`}; with \`out\` on both: ${wasmOutVsJsOut === undefined ? 'n/a' : `${wasmOutVsJsOut}×`}`,
+      met: undefined,
+      informational: true,
     });
   }
 }
@@ -529,7 +582,7 @@ const mark = (target: TargetRow) =>
 const lines: string[] = [
   '# @spa/kernels GAE benchmark',
   '',
-  `Step-level GAE (no mask) on dense N×T row-major Float32Arrays: rewards and values uniform in [−1, 1), ${DONE_RATE * 100} % dones, one bootstrap value per row, γ = ${GAMMA}, λ = ${LAMBDA}; seeded (mulberry32), the same data for every row of a shape, in one run. Every implementation computes advantages and returns; all but \`js (kernel only)\` allocate their outputs. Time: the median of several calls after a warm-up (\`performance.now()\` in Node; \`time.perf_counter()\` inside the Python subprocess). Node code runs on one core (the main thread) except \`webasm\` with 2 threads.`,
+  `Step-level GAE (no mask) on dense N×T row-major Float32Arrays: rewards and values uniform in [−1, 1), ${DONE_RATE * 100} % dones, one bootstrap value per row, γ = ${GAMMA}, λ = ${LAMBDA}; seeded (mulberry32), the same data for every row of a shape, in one run. Every implementation computes advantages and returns; all but \`js (kernel only)\` allocate their outputs. Time: the median of several calls after a warm-up (\`performance.now()\` in Node; \`time.perf_counter()\` inside the Python subprocess). Node code runs on one core (the main thread) except \`webasm\` and \`wasm\` with 2 threads.`,
   '',
   `Throughput model: **${BYTES_PER_ELEMENT} bytes per element** (read r, V, done, write A; peers.md §3.3), GB/s = elements × ${BYTES_PER_ELEMENT} B / time. It is nominal: the kernels read 1-byte dones and also write the returns.`,
   '',
@@ -555,12 +608,14 @@ for (const { key, size, rows, numpy } of perShape) {
     );
   }
   const checks: string[] = [];
-  for (const threads of [1, 2]) {
-    const identical = results[`js_webasm_${threads}t_bit_identical_${key}`];
-    if (identical !== undefined)
-      checks.push(
-        `js vs webasm ${threads} thread(s): ${identical === 1 ? 'bit-identical' : '**not bit-identical**'}`,
-      );
+  for (const backendName of ['webasm', 'wasm']) {
+    for (const threads of [1, 2]) {
+      const identical = results[`js_${backendName}_${threads}t_bit_identical_${key}`];
+      if (identical !== undefined)
+        checks.push(
+          `js vs ${backendName} ${threads} thread(s): ${identical === 1 ? 'bit-identical' : '**not bit-identical**'}`,
+        );
+    }
   }
   if (numpy !== undefined) {
     checks.push(

@@ -117,6 +117,20 @@ export function checkGaeValues(input: GaeInput): void {
   if (input.dones !== undefined) checkFlags('dones', input.dones, size);
 }
 
+/** Checks {@link GaeInput.out}: two Float32Arrays of `size` entries, when given. @internal */
+export function checkGaeOut(out: GaeOutput | undefined, size: number): void {
+  if (out === undefined) return;
+  for (const key of ['advantages', 'returns'] as const) {
+    const array = out[key];
+    if (!(array instanceof Float32Array) || array.length !== size) {
+      throw new KernelInputError({
+        field: `out.${key}`,
+        reason: `expected a Float32Array of ${size} entries`,
+      });
+    }
+  }
+}
+
 /**
  * GAE in f32, backwards along each row (the reference formulation; see the README's numerics
  * contract). Per position t of a row, with nt = 1 − done_t:
@@ -510,17 +524,7 @@ export function jsBackend(): KernelBackend {
       async gae(input) {
         const prepared = prepareGae(input, { deferValueChecks: true });
         const size = prepared.layout.size;
-        if (input.out !== undefined) {
-          for (const key of ['advantages', 'returns'] as const) {
-            const array = input.out[key];
-            if (!(array instanceof Float32Array) || array.length !== size) {
-              throw new KernelInputError({
-                field: `out.${key}`,
-                reason: `expected a Float32Array of ${size} entries`,
-              });
-            }
-          }
-        }
+        checkGaeOut(input.out, size);
         const out = input.out ?? {
           advantages: new Float32Array(size),
           returns: new Float32Array(size),
