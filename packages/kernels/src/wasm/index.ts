@@ -259,14 +259,33 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
           .map(([from, to], index) => (workerPool as KernelPool).run(index, task(from, to)));
         const [from, to] = ranges[0] as [number, number];
         const own = task(from, to);
-        const first = (local[own.fn] as (...args: number[]) => number | undefined)(...own.args);
-        const rest = await Promise.all(running);
+        let first: number | undefined;
+        try {
+          first = (local[own.fn] as (...args: number[]) => number | undefined)(...own.args);
+        } finally {
+          // Never return (and let the next call reuse the memory) while a worker still runs.
+          const settled = await Promise.allSettled(running);
+          const failed = settled.find((result) => result.status === 'rejected');
+          if (failed !== undefined) {
+            // A worker that failed is not reused: the next threaded call starts a new pool.
+            await stopPool();
+            throw (failed as PromiseRejectedResult).reason;
+          }
+        }
+        const rest = (await Promise.all(running)) as number[];
         threadedRuns++;
         return [first ?? 0, ...rest];
       }
     }
     const own = task(0, layout.numRows);
     return [(local[own.fn] as (...args: number[]) => number | undefined)(...own.args) ?? 0];
+  }
+
+  async function stopPool(): Promise<void> {
+    const running = pool;
+    pool = undefined;
+    workers = 0;
+    if (running !== undefined) await (await running.catch(() => undefined))?.terminate();
   }
 
   function startPool(count: number): Promise<KernelPool> {
@@ -391,12 +410,9 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     }),
     async dispose() {
       await queue;
-      const running = pool;
-      pool = undefined;
-      workers = 0;
       memory = undefined;
       kernels = undefined;
-      if (running !== undefined) await (await running.catch(() => undefined))?.terminate();
+      await stopPool();
     },
   };
 }

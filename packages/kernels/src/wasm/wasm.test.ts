@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { KernelInputError } from '../errors';
 import { jsBackend } from '../js';
 import { createKernelRunner, type FallbackEvent } from '../runner';
@@ -11,7 +11,8 @@ import { firstDifference, runKernelConformance } from '../testing';
 import type { GaeInput, GaeOutput } from '../types';
 import { KERNELS_WASM_BASE64 } from './binary';
 import { WASM_MIN_ELEMENTS, wasmBackend } from './index';
-import { WORKER_SOURCE } from './pool';
+import { KernelPool, WORKER_SOURCE } from './pool';
+import { webAssemblyApi } from './webassembly';
 
 // Every call split over two threads (the calling one and a worker), even the small ones.
 runKernelConformance(() => wasmBackend({ threads: 2, minThreadedElements: 0 }), { runs: 25 });
@@ -158,6 +159,38 @@ describe('wasmBackend', () => {
       (await local.kernels.gae?.(input)) as GaeOutput,
     );
     await local.dispose();
+  });
+
+  it('drops a pool whose worker failed, after every thread finished, and starts a new one', async () => {
+    const local = wasmBackend({ threads: 2 });
+    const input = gaeInput(300, 500, 21);
+    const expected = (await js.kernels.gae?.(input)) as GaeOutput;
+    expectSame(expected, (await local.kernels.gae?.(input)) as GaeOutput);
+    expect(local.stats().workers).toBe(1);
+    const run = vi
+      .spyOn(KernelPool.prototype, 'run')
+      .mockImplementationOnce(() => Promise.reject(new Error('worker lost')));
+    await expect(local.kernels.gae?.(input)).rejects.toThrow('worker lost');
+    expect(local.stats().workers).toBe(0);
+    run.mockRestore();
+    expectSame(expected, (await local.kernels.gae?.(input)) as GaeOutput);
+    expect(local.stats()).toMatchObject({ workers: 1, threadedRuns: 2 });
+    await local.dispose();
+  });
+
+  it('reports a worker-side error and keeps the worker usable', async () => {
+    const { KERNELS_WASM_BASE64: base64 } = await import('./binary');
+    const api = webAssemblyApi() as NonNullable<ReturnType<typeof webAssemblyApi>>;
+    const module = await api.compile(Buffer.from(base64, 'base64'));
+    const memory = new api.Memory({ initial: 1, maximum: 65_536, shared: true });
+    const pool = await KernelPool.start(1, module, memory);
+    await expect(pool.run(0, { fn: 'missing' as 'gae', args: [] })).rejects.toThrow(
+      /wasm worker: TypeError/,
+    );
+    await expect(pool.run(0, { fn: 'returns', args: [0, 0, 0, 0, 0, 0, 0, 1] })).resolves.toBe(0);
+    await expect(pool.run(1, { fn: 'returns', args: [] })).rejects.toThrow('no wasm worker 1');
+    await pool.terminate();
+    await expect(pool.run(0, { fn: 'returns', args: [] })).rejects.toThrow(/exited/);
   });
 
   it('rejects bad options with the field named', () => {
