@@ -260,18 +260,21 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
         const [from, to] = ranges[0] as [number, number];
         const own = task(from, to);
         let first: number | undefined;
+        let ownError: { error: unknown } | undefined;
         try {
           first = (local[own.fn] as (...args: number[]) => number | undefined)(...own.args);
-        } finally {
-          // Never return (and let the next call reuse the memory) while a worker still runs.
-          const settled = await Promise.allSettled(running);
-          const failed = settled.find((result) => result.status === 'rejected');
-          if (failed !== undefined) {
-            // A worker that failed is not reused: the next threaded call starts a new pool.
-            await stopPool();
-            throw (failed as PromiseRejectedResult).reason;
-          }
+        } catch (error) {
+          ownError = { error };
         }
+        // Never return (and let the next call reuse the memory) while a worker still runs.
+        const settled = await Promise.allSettled(running);
+        const failed = settled.find((result) => result.status === 'rejected');
+        if (failed !== undefined) {
+          // A worker that failed is not reused: the next threaded call starts a new pool.
+          await stopPool();
+          throw (failed as PromiseRejectedResult).reason;
+        }
+        if (ownError !== undefined) throw ownError.error;
         const rest = (await Promise.all(running)) as number[];
         threadedRuns++;
         return [first ?? 0, ...rest];
