@@ -356,6 +356,19 @@ try {
       naive.advantages,
     );
 
+    /** Records whether a backend's output has js's bits (and a note when it does not). */
+    const checkIdentical = (name: string, threads: number, output: GaeOutput) => {
+      const identical =
+        bitIdentical(output.advantages, reference.advantages) &&
+        bitIdentical(output.returns, reference.returns);
+      results[`js_${name}_${threads}t_bit_identical_${key}`] = identical ? 1 : 0;
+      if (!identical) {
+        notes.push(
+          `${key}: ${name} ${threads} thread(s) output is NOT bit-identical to js (max |ΔA| = ${maxAbsDiff(output.advantages, reference.advantages)}).`,
+        );
+      }
+    };
+
     // webasm, 1 and 2 threads: opened after the js rows and disposed right after their own
     // rows, so that their worker pools and heap use do not disturb the other measurements
     for (const threads of [1, 2]) {
@@ -364,16 +377,7 @@ try {
       webasmRan = true;
       const gae = backend.kernels.gae as NonNullable<KernelBackend['kernels']['gae']>;
       try {
-        const output = await gae(data.input);
-        const identical =
-          bitIdentical(output.advantages, reference.advantages) &&
-          bitIdentical(output.returns, reference.returns);
-        results[`js_webasm_${threads}t_bit_identical_${key}`] = identical ? 1 : 0;
-        if (!identical) {
-          notes.push(
-            `${key}: webasm ${threads} thread(s) output is NOT bit-identical to js (max |ΔA| = ${maxAbsDiff(output.advantages, reference.advantages)}).`,
-          );
-        }
+        checkIdentical('webasm', threads, await gae(data.input));
         add(
           `webasm_${threads}t`,
           `\`webasm\` ${threads} thread${threads === 1 ? '' : 's'}`,
@@ -391,16 +395,7 @@ try {
       const backend = wasmBackend({ threads });
       const gae = backend.kernels.gae as NonNullable<KernelBackend['kernels']['gae']>;
       try {
-        const output = await gae(data.input);
-        const identical =
-          bitIdentical(output.advantages, reference.advantages) &&
-          bitIdentical(output.returns, reference.returns);
-        results[`js_wasm_${threads}t_bit_identical_${key}`] = identical ? 1 : 0;
-        if (!identical) {
-          notes.push(
-            `${key}: wasm ${threads} thread(s) output is NOT bit-identical to js (max |ΔA| = ${maxAbsDiff(output.advantages, reference.advantages)}).`,
-          );
-        }
+        checkIdentical('wasm', threads, await gae(data.input));
         const plural = threads === 1 ? '' : 's';
         add(
           `wasm_${threads}t`,

@@ -8,6 +8,7 @@ import { KernelInputError } from '../errors';
 import { jsBackend } from '../js';
 import { createKernelRunner, type FallbackEvent } from '../runner';
 import { firstDifference, runKernelConformance } from '../testing';
+import { mulberry32 } from '../testing/random';
 import type { GaeInput, GaeOutput } from '../types';
 import { KERNELS_WASM_BASE64 } from './binary';
 import { WASM_MIN_ELEMENTS, wasmBackend } from './index';
@@ -17,14 +18,10 @@ import { webAssemblyApi } from './webassembly';
 // Every call split over two threads (the calling one and a worker), even the small ones.
 runKernelConformance(() => wasmBackend({ threads: 2, minThreadedElements: 0 }), { runs: 25 });
 
+/** Uniform in [−1, 1), from a seed. */
 function randomFloats(length: number, seed: number): Float32Array {
-  let state = seed;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
+  const next = mulberry32(seed);
+  return Float32Array.from({ length }, () => next() * 2 - 1);
 }
 
 function gaeInput(numRows: number, numSteps: number, seed: number): GaeInput {
