@@ -96,9 +96,15 @@ interface KernelExports {
   returns(...args: number[]): void;
 }
 
+/** Runs a task on the calling thread's instance; its result (0 for the exports without one). */
+function runLocal(kernels: KernelExports, task: WasmTask): number {
+  return (kernels[task.fn] as (...args: number[]) => number | undefined)(...task.args) ?? 0;
+}
+
 /** Byte addresses of a call's arrays in linear memory. */
 class Arena {
   private next = 0;
+  private count = 0;
   /**
    * Reserves `bytes`, 64-byte aligned, after a gap of a different odd number of cache lines per
    * array, so that the arrays' same-index entries do not share cache sets (4 KiB aliasing).
@@ -109,13 +115,14 @@ class Arena {
     this.next = start + bytes;
     return start;
   }
-  private count = 0;
+  /** Bytes the call needs. */
   get end(): number {
     return this.next;
   }
 }
 
-function checkThreads(value: number | undefined, field: string, min: number): void {
+/** Checks an integer option ≥ `min`. */
+function checkIntegerOption(value: number | undefined, field: string, min: number): void {
   if (value === undefined) return;
   if (!Number.isInteger(value) || value < min) {
     throw new KernelInputError({
@@ -168,8 +175,8 @@ function splitRows(layout: ResolvedLayout, parts: number): [number, number][] {
  * thread and {@link WasmBackendStats.singleThreadReason} says why.
  */
 export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
-  checkThreads(options.threads, 'threads', 1);
-  checkThreads(options.minThreadedElements, 'minThreadedElements', 0);
+  checkIntegerOption(options.threads, 'threads', 1);
+  checkIntegerOption(options.minThreadedElements, 'minThreadedElements', 0);
   const minThreaded = options.minThreadedElements ?? WASM_MIN_THREADED_ELEMENTS;
   let availability: Promise<string | undefined> | undefined;
   let reason: string | undefined;
@@ -259,10 +266,10 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
           .map(([from, to], index) => (workerPool as KernelPool).run(index, task(from, to)));
         const [from, to] = ranges[0] as [number, number];
         const own = task(from, to);
-        let first: number | undefined;
+        let first = 0;
         let ownError: { error: unknown } | undefined;
         try {
-          first = (local[own.fn] as (...args: number[]) => number | undefined)(...own.args);
+          first = runLocal(local, own);
         } catch (error) {
           ownError = { error };
         }
@@ -275,13 +282,14 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
           throw (failed as PromiseRejectedResult).reason;
         }
         if (ownError !== undefined) throw ownError.error;
-        const rest = (await Promise.all(running)) as number[];
         threadedRuns++;
-        return [first ?? 0, ...rest];
+        return [
+          first,
+          ...settled.map((result) => (result as PromiseFulfilledResult<number>).value),
+        ];
       }
     }
-    const own = task(0, layout.numRows);
-    return [(local[own.fn] as (...args: number[]) => number | undefined)(...own.args) ?? 0];
+    return [runLocal(local, task(0, layout.numRows))];
   }
 
   async function stopPool(): Promise<void> {
