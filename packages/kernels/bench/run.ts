@@ -22,7 +22,8 @@
  *   dynamically; skipped with a note when the module is missing or fails;
  * - `wasm (1/2 threads)`, `wasm (out)`: `wasmBackend({ threads })` from `src/wasm/index.ts`,
  *   our hand-written WebAssembly recurrences (the input is copied into wasm memory and the
- *   outputs out), without and with caller-provided output arrays;
+ *   outputs out), without and with caller-provided output arrays; with its SIMD module (the
+ *   default), plus `wasm (out)` on 1 thread with the scalar module (`simd: false`);
  * - `numpy loop`: CleanRL's `for t in reversed(range(T))` loop vectorised over N on `[N, T]`
  *   arrays (verl / TRL layout), float32 like the data, then the same in float64;
  * - `numpy per-trajectory`: a verl-agent-style Python loop per trajectory over numpy scalars
@@ -419,6 +420,24 @@ try {
       }
     }
 
+    // wasm without SIMD (the module runtimes without WebAssembly SIMD load), 1 thread with `out`
+    {
+      const backend = wasmBackend({ threads: 1, simd: false });
+      const gae = backend.kernels.gae as NonNullable<KernelBackend['kernels']['gae']>;
+      try {
+        checkIdentical('wasm_scalar', 1, await gae(data.input));
+        add(
+          'wasm_scalar_1t_out',
+          '`wasm (out)` 1 thread, scalar module (`simd: false`)',
+          await measure(() => gae({ ...data.input, out: reused })),
+        );
+      } catch (error) {
+        notes.push(`${key}: wasm scalar failed: ${message(error)}`);
+      } finally {
+        await backend.dispose();
+      }
+    }
+
     // numpy
     let numpy: NumpyResult | undefined;
     if (numpyVersion !== undefined) {
@@ -603,7 +622,7 @@ for (const { key, size, rows, numpy } of perShape) {
     );
   }
   const checks: string[] = [];
-  for (const backendName of ['webasm', 'wasm']) {
+  for (const backendName of ['webasm', 'wasm', 'wasm_scalar']) {
     for (const threads of [1, 2]) {
       const identical = results[`js_${backendName}_${threads}t_bit_identical_${key}`];
       if (identical !== undefined)

@@ -25,6 +25,8 @@ export interface KernelConformanceOptions {
   readonly seed?: number;
   /** Per-test timeout in ms. Default 60 000. */
   readonly timeout?: number;
+  /** Added to the suite's name, to tell apart two configurations of one backend. */
+  readonly label?: string;
 }
 
 /** Where two outputs first differ, or undefined when they agree under the tolerance. */
@@ -316,7 +318,8 @@ export function runKernelConformance(
   };
   const tolerated = tolerance === 'exact' ? 'bit for bit' : `within ${tolerance.ulps} ulps`;
 
-  describe(`kernel conformance: ${backend.name} vs js (${tolerated})`, () => {
+  const name = options.label === undefined ? backend.name : `${backend.name} (${options.label})`;
+  describe(`kernel conformance: ${name} vs js (${tolerated})`, () => {
     afterAll(async () => {
       await backend.dispose?.();
     });

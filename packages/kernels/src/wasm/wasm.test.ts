@@ -15,8 +15,16 @@ import { WASM_MIN_ELEMENTS, wasmBackend } from './index';
 import { KernelPool, WORKER_SOURCE } from './pool';
 import { webAssemblyApi } from './webassembly';
 
-// Every call split over two threads (the calling one and a worker), even the small ones.
-runKernelConformance(() => wasmBackend({ threads: 2, minThreadedElements: 0 }), { runs: 25 });
+// Every call split over two threads (the calling one and a worker), even the small ones; with the
+// SIMD module (the default) and with the scalar one.
+runKernelConformance(() => wasmBackend({ threads: 2, minThreadedElements: 0 }), {
+  runs: 25,
+  label: 'SIMD',
+});
+runKernelConformance(() => wasmBackend({ threads: 2, minThreadedElements: 0, simd: false }), {
+  runs: 25,
+  label: 'scalar',
+});
 
 /** Uniform in [−1, 1), from a seed. */
 function randomFloats(length: number, seed: number): Float32Array {
@@ -194,6 +202,57 @@ describe('wasmBackend', () => {
     expect(() => wasmBackend({ threads: 0 })).toThrow(/threads/);
     expect(() => wasmBackend({ threads: 1.5 })).toThrow(/threads/);
     expect(() => wasmBackend({ minThreadedElements: -1 })).toThrow(/minThreadedElements/);
+    expect(() => wasmBackend({ simd: 'yes' as unknown as boolean })).toThrow(/simd.*true or false/);
+  });
+
+  it('uses the SIMD module by default and the scalar one on request, with the same bits', async () => {
+    // 9 rows: two groups of four in f32x4 lanes, one row left over; 37 steps: blocks of four and
+    // single steps.
+    const input = gaeInput(9, 37, 5);
+    const expected = (await js.kernels.gae?.(input)) as GaeOutput;
+    const simd = wasmBackend({ threads: 1 });
+    const scalar = wasmBackend({ threads: 1, simd: false });
+    expectSame(expected, (await simd.kernels.gae?.(input)) as GaeOutput);
+    expectSame(expected, (await scalar.kernels.gae?.(input)) as GaeOutput);
+    const returnsInput = {
+      layout: input.layout,
+      rewards: input.rewards,
+      dones: input.dones,
+      bootstrapValues: input.bootstrapValues,
+      gamma: 0.97,
+    };
+    const expectedReturns = (await js.kernels.discountedReturns?.(returnsInput)) as Float32Array;
+    for (const backend of [simd, scalar]) {
+      const returns = (await backend.kernels.discountedReturns?.(returnsInput)) as Float32Array;
+      expect(firstDifference(expectedReturns, returns)).toBeUndefined();
+    }
+    expect(simd.stats()).toMatchObject({ simd: true, simdReason: undefined });
+    expect(scalar.stats()).toMatchObject({ simd: false, simdReason: undefined });
+    await simd.dispose();
+    await scalar.dispose();
+  });
+
+  it('falls back to the scalar module when the SIMD one does not compile, saying why', async () => {
+    vi.resetModules();
+    const fresh = await import('./index');
+    const api = webAssemblyApi() as NonNullable<ReturnType<typeof webAssemblyApi>>;
+    const compile = vi
+      .spyOn(api, 'compile')
+      .mockRejectedValueOnce(new Error('invalid opcode 0xfd (SIMD)'));
+    try {
+      const backend = fresh.wasmBackend({ threads: 1 });
+      const input = gaeInput(6, 20, 8);
+      expectSame(
+        (await js.kernels.gae?.(input)) as GaeOutput,
+        (await backend.kernels.gae?.(input)) as GaeOutput,
+      );
+      expect(compile).toHaveBeenCalledTimes(2);
+      expect(backend.stats().simd).toBe(false);
+      expect(backend.stats().simdReason).toMatch(/SIMD module did not compile.*0xfd/);
+      await backend.dispose();
+    } finally {
+      compile.mockRestore();
+    }
   });
 
   it('is picked by the runner above its thresholds and leaves the rest to js, saying why', async () => {
