@@ -35,8 +35,8 @@ export interface WasmBackendOptions {
   readonly minElements?: Partial<Record<KernelName, number>>;
   /**
    * Use the module built with WebAssembly SIMD when the runtime compiles it (Node ≥ 16.4, current
-   * browsers): unmasked `gae` and `discountedReturns` then run four rows per f32x4 instruction,
-   * with the same bits.
+   * browsers): `gae` (every mask mode) and `discountedReturns` then run four rows per f32x4
+   * instruction, with the same bits.
    * Default `true`; `false` always loads the scalar module. Without SIMD support the scalar module
    * is used and {@link WasmBackendStats.simdReason} says why.
    */
@@ -109,6 +109,7 @@ interface KernelExports {
   gae(...args: number[]): number;
   gaeSimd?(...args: number[]): number;
   gaeSkip(...args: number[]): void;
+  gaeSkipSimd?(...args: number[]): void;
   returns(...args: number[]): void;
   returnsSimd?(...args: number[]): void;
 }
@@ -385,11 +386,12 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     new Int32Array(buffer, bp, numRows + 1).set(layout.bounds);
     const { gamma, gammaLambda } = prepared;
     const fn = local.gaeSimd === undefined ? 'gae' : 'gaeSimd';
+    const skipFn = local.gaeSkipSimd === undefined ? 'gaeSkip' : 'gaeSkipSimd';
     const results = await runRows(layout, local, (from, to) =>
       mask === undefined
         ? { fn, args: [rp, vp, dp, bsp, bp, ap, retp, from, to, gamma, gammaLambda] }
         : {
-            fn: 'gaeSkip',
+            fn: skipFn,
             args: [rp, vp, dp, mp, bsp, bp, ap, retp, from, to, gamma, gammaLambda],
           },
     );

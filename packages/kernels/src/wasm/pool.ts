@@ -8,7 +8,7 @@ import type { WasmMemory, WasmModule } from './webassembly';
 
 /** What a worker is asked to run: an export of kernels.wat and its arguments. */
 export interface WasmTask {
-  readonly fn: 'gae' | 'gaeSimd' | 'gaeSkip' | 'returns' | 'returnsSimd';
+  readonly fn: 'gae' | 'gaeSimd' | 'gaeSkip' | 'gaeSkipSimd' | 'returns' | 'returnsSimd';
   readonly args: readonly number[];
 }
 

@@ -214,6 +214,16 @@ describe('wasmBackend', () => {
     const scalar = wasmBackend({ threads: 1, simd: false });
     expectSame(expected, (await simd.kernels.gae?.(input)) as GaeOutput);
     expectSame(expected, (await scalar.kernels.gae?.(input)) as GaeOutput);
+    // Both mask modes, with dones on kept and on masked-out positions.
+    const next = mulberry32(11);
+    const mask = Uint8Array.from({ length: input.rewards.length }, () => (next() < 0.7 ? 1 : 0));
+    const dones = Uint8Array.from({ length: input.rewards.length }, () => (next() < 0.15 ? 1 : 0));
+    for (const maskMode of ['skip', 'zero'] as const) {
+      const masked: GaeInput = { ...input, dones, mask, maskMode };
+      const expectedMasked = (await js.kernels.gae?.(masked)) as GaeOutput;
+      expectSame(expectedMasked, (await simd.kernels.gae?.(masked)) as GaeOutput);
+      expectSame(expectedMasked, (await scalar.kernels.gae?.(masked)) as GaeOutput);
+    }
     const returnsInput = {
       layout: input.layout,
       rewards: input.rewards,
