@@ -301,6 +301,19 @@
           (local.get $g)))))
 
   ;; <simd>
+  ;; The shortest of four consecutive rows' lengths, from their five bounds.
+  (func $shortest (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $s3 i32) (param $s4 i32)
+    (result i32)
+    (local $n i32)
+    (local.set $n (i32.sub (local.get $s1) (local.get $s0)))
+    (if (i32.lt_s (i32.sub (local.get $s2) (local.get $s1)) (local.get $n))
+      (then (local.set $n (i32.sub (local.get $s2) (local.get $s1)))))
+    (if (i32.lt_s (i32.sub (local.get $s3) (local.get $s2)) (local.get $n))
+      (then (local.set $n (i32.sub (local.get $s3) (local.get $s2)))))
+    (if (i32.lt_s (i32.sub (local.get $s4) (local.get $s3)) (local.get $n))
+      (then (local.set $n (i32.sub (local.get $s4) (local.get $s3)))))
+    (local.get $n))
+
   ;; GAE without a mask, four rows at a time in f32x4 lanes (WebAssembly SIMD; the module is built
   ;; twice, with and without this section). The lanes perform "gae"'s f32 operations in its order,
   ;; so the bits are the same. Over the four rows' common suffix, blocks of four positions per row
@@ -336,14 +349,9 @@
         (local.set $s2 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 2))))
         (local.set $s3 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 3))))
         (local.set $s4 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 4))))
-        ;; n = the shortest of the four lengths; t_k = row k's last position
-        (local.set $n (i32.sub (local.get $s1) (local.get $s0)))
-        (if (i32.lt_s (i32.sub (local.get $s2) (local.get $s1)) (local.get $n))
-          (then (local.set $n (i32.sub (local.get $s2) (local.get $s1)))))
-        (if (i32.lt_s (i32.sub (local.get $s3) (local.get $s2)) (local.get $n))
-          (then (local.set $n (i32.sub (local.get $s3) (local.get $s2)))))
-        (if (i32.lt_s (i32.sub (local.get $s4) (local.get $s3)) (local.get $n))
-          (then (local.set $n (i32.sub (local.get $s4) (local.get $s3)))))
+        ;; t_k = row k's last position
+        (local.set $n
+          (call $shortest (local.get $s0) (local.get $s1) (local.get $s2) (local.get $s3) (local.get $s4)))
         (local.set $t0 (i32.sub (local.get $s1) (i32.const 1)))
         (local.set $t1 (i32.sub (local.get $s2) (i32.const 1)))
         (local.set $t2 (i32.sub (local.get $s3) (i32.const 1)))
@@ -587,13 +595,8 @@
         (local.set $s2 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 2))))
         (local.set $s3 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 3))))
         (local.set $s4 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 4))))
-        (local.set $n (i32.sub (local.get $s1) (local.get $s0)))
-        (if (i32.lt_s (i32.sub (local.get $s2) (local.get $s1)) (local.get $n))
-          (then (local.set $n (i32.sub (local.get $s2) (local.get $s1)))))
-        (if (i32.lt_s (i32.sub (local.get $s3) (local.get $s2)) (local.get $n))
-          (then (local.set $n (i32.sub (local.get $s3) (local.get $s2)))))
-        (if (i32.lt_s (i32.sub (local.get $s4) (local.get $s3)) (local.get $n))
-          (then (local.set $n (i32.sub (local.get $s4) (local.get $s3)))))
+        (local.set $n
+          (call $shortest (local.get $s0) (local.get $s1) (local.get $s2) (local.get $s3) (local.get $s4)))
         (local.set $t0 (i32.sub (local.get $s1) (i32.const 1)))
         (local.set $t1 (i32.sub (local.get $s2) (i32.const 1)))
         (local.set $t2 (i32.sub (local.get $s3) (i32.const 1)))
@@ -819,13 +822,8 @@
         (local.set $s2 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 2))))
         (local.set $s3 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 3))))
         (local.set $s4 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 4))))
-        (local.set $n (i32.sub (local.get $s1) (local.get $s0)))
-        (if (i32.lt_s (i32.sub (local.get $s2) (local.get $s1)) (local.get $n))
-          (then (local.set $n (i32.sub (local.get $s2) (local.get $s1)))))
-        (if (i32.lt_s (i32.sub (local.get $s3) (local.get $s2)) (local.get $n))
-          (then (local.set $n (i32.sub (local.get $s3) (local.get $s2)))))
-        (if (i32.lt_s (i32.sub (local.get $s4) (local.get $s3)) (local.get $n))
-          (then (local.set $n (i32.sub (local.get $s4) (local.get $s3)))))
+        (local.set $n
+          (call $shortest (local.get $s0) (local.get $s1) (local.get $s2) (local.get $s3) (local.get $s4)))
         (local.set $t0 (i32.sub (local.get $s1) (i32.const 1)))
         (local.set $t1 (i32.sub (local.get $s2) (i32.const 1)))
         (local.set $t2 (i32.sub (local.get $s3) (i32.const 1)))
