@@ -25,6 +25,7 @@ import {
   normalizeMaskedSource,
   normalizeSource,
   returnsSource,
+  STATE_STRIDE,
   spaSource,
 } from './sources';
 
@@ -38,6 +39,8 @@ export interface GpuJsBackendStats {
   readonly compiles: number;
   /** Calls that ran on gpu.js's worker pool (webasm, async contract, ≥ 4096 cells). */
   readonly threadedRuns: number;
+  /** Kernel launches (a GAE or returns call makes one or two per row group; see `maxPositionsPerLaunch`). */
+  readonly launches: number;
 }
 
 /** A {@link KernelBackend} running on gpu.js. */
@@ -45,8 +48,24 @@ export interface GpuJsBackend extends KernelBackend {
   /** Counters since creation (or the last `dispose()`). */
   stats(): GpuJsBackendStats;
   unavailableReason(): string | undefined;
+  /**
+   * `webgpu`: the adapter gpu.js obtained, once `isAvailable()` resolved true (undefined before,
+   * and always for `webasm`). Tells a GPU from a software adapter (`isFallbackAdapter`), such as
+   * Mesa's llvmpipe, which Dawn can return when no GPU is present.
+   */
+  adapterInfo(): WebgpuAdapterInfo | undefined;
   /** Destroys the gpu.js instance (kernels, modules, worker pool); the backend stays usable. */
   dispose(): Promise<void>;
+}
+
+/** What a WebGPU adapter reports about itself (`GPUAdapterInfo`); empty strings where it says nothing. */
+export interface WebgpuAdapterInfo {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  /** True for a software (fallback) adapter: correct results, CPU speed. */
+  readonly isFallbackAdapter: boolean;
 }
 
 /** @internal */
@@ -61,24 +80,35 @@ export interface GpuJsBackendConfig {
   readonly importer: GpuJsImporter;
   /** After gpu.js loaded: undefined when the mode can run here, else why not. Never rejects. */
   readonly probe: (module: GpuJsModule) => Promise<string | undefined>;
+  /** The adapter the probe obtained (webgpu). */
+  readonly adapterInfo?: () => WebgpuAdapterInfo | undefined;
   /** Most positions per launch of a recurrence; see {@link MAX_POSITIONS_PER_LAUNCH}. */
   readonly maxPositionsPerLaunch?: number;
 }
 
 /**
- * Default most positions of a GAE or returns launch. A launch indexes positions and saved states
- * in f32 (exact below 2^24), and a plan has at most one state per position, so 2^23 − 1 positions
- * always fit; larger inputs run as several launches over consecutive rows (8192×2048: three).
+ * Default most positions of a GAE or returns launch (and a quarter of it, rows). A launch indexes
+ * positions and packed saved states in f32, exact below 2^24, so 2^23 − 1 positions always fit.
+ * Larger inputs run as several launches over consecutive rows (8192×2048: three).
  */
 export const MAX_POSITIONS_PER_LAUNCH = MAX_INDEX / 2 - 1;
 
-/** Consecutive row ranges of at most `limit` positions each (a longer single row stays alone). */
+/**
+ * Consecutive row ranges of at most `limit` positions and `limit / 4` rows each (a longer single
+ * row stays alone). A launch's saved states, one per row plus at most one per 9 positions (rows
+ * with checkpoints are over 64 long, so K ≥ 9), are packed up to 4 numbers each and indexed in
+ * f32: with `limit` < 2^23 every index stays below 2^24.
+ */
 function rowGroups(layout: ResolvedLayout, limit: number): [number, number][] {
   const { bounds, numRows } = layout;
+  const maxRows = Math.max(1, Math.floor(limit / 4));
   const groups: [number, number][] = [];
   let first = 0;
   for (let row = 0; row < numRows; row++) {
-    if (row > first && (bounds[row + 1] as number) - (bounds[first] as number) > limit) {
+    if (
+      row > first &&
+      ((bounds[row + 1] as number) - (bounds[first] as number) > limit || row - first >= maxRows)
+    ) {
       groups.push([first, row]);
       first = row;
     }
@@ -133,10 +163,10 @@ function toFloats(result: unknown, length: number): Float32Array {
   return Float32Array.from(result as ArrayLike<number>);
 }
 
-function checkIndexRange(kernel: string, size: number): void {
-  if (size >= MAX_INDEX) {
+function checkIndexRange(kernel: string, size: number, stateIndices: number): void {
+  if (size >= MAX_INDEX || stateIndices >= MAX_INDEX) {
     throw new Error(
-      `${kernel}: gpu.js kernels index in f32, exact below 2^24 positions; got ${size} (use the js backend)`,
+      `${kernel}: gpu.js kernels index in f32, exact below 2^24; got ${size} positions and ${stateIndices} state entries (use the js backend)`,
     );
   }
 }
@@ -158,6 +188,7 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
   let kernelCount = 0;
   let compiles = 0;
   let threadedRuns = 0;
+  let launches = 0;
 
   function resolveAvailability(): Promise<{ module: GpuJsModule } | { reason: string }> {
     availability ??= (async () => {
@@ -201,6 +232,7 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
       kernelCount++;
     }
     kernel.setOutput([cells]);
+    launches++;
     const pending = kernel(...args);
     // Read synchronously: a later call may switch the active module before this one settles.
     const inner = kernel.kernel;
@@ -234,13 +266,21 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
     return plan;
   }
 
-  /** State arrays initialised with each row end's bootstrap. */
-  function rowEndStates(plan: RecurrencePlan, bootstrap: Float32Array) {
-    const stateValue = new Float32Array(plan.stateCount);
+  /**
+   * Packed states, `stride` numbers each (see `STATE_STRIDE`): the position the state follows,
+   * the row end's bootstrap in slot 1 (checkpoints get theirs from pass 1), 0 in slot 2 and
+   * `linked` = 1 in slot 3 when there is one.
+   */
+  function packedStates(plan: RecurrencePlan, stride: number, bootstrap: Float32Array) {
+    const states = new Float32Array(plan.stateCount * stride);
     for (let s = 0; s < plan.stateCount; s++) {
-      if (plan.isRowEnd[s] === 1) stateValue[s] = bootstrap[plan.stateRow[s] as number] as number;
+      states[s * stride] = plan.statePos[s] as number;
+      if (plan.isRowEnd[s] === 1) {
+        states[s * stride + 1] = bootstrap[plan.stateRow[s] as number] as number;
+      }
+      if (stride > 3) states[s * stride + 3] = 1;
     }
-    return stateValue;
+    return states;
   }
 
   const launchLimit = config.maxPositionsPerLaunch ?? MAX_POSITIONS_PER_LAUNCH;
@@ -278,9 +318,9 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
     const returns = new Float32Array(size);
     if (size === 0) return { advantages: advantagesOut, returns };
     const plan = planFor(layout);
-    checkIndexRange('gae', size + plan.stateCount);
-    const stateValue = rowEndStates(plan, prepared.bootstrap);
-    const stateAdv = new Float32Array(plan.stateCount);
+    const stride = mask === undefined ? STATE_STRIDE.gae : STATE_STRIDE.gaeSkip;
+    checkIndexRange('gae', size, plan.stateCount * stride);
+    const states = packedStates(plan, stride, prepared.bootstrap);
     const cells = plan.cellState.length;
     let advantages: Float32Array;
     if (mask === undefined) {
@@ -290,20 +330,17 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
             rewards,
             values,
             dones,
-            plan.cellPos,
-            plan.cellSeg,
-            plan.statePos,
-            stateValue,
-            stateAdv,
+            plan.cells,
+            states,
             gamma,
             gammaLambda,
           ]),
           cells,
         );
         for (let c = 0; c < cells; c++) {
-          const state = plan.cellState[c] as number;
-          stateAdv[state] = checkpoints[c] as number;
-          stateValue[state] = values[plan.cellPos[c] as number] as number;
+          const state = (plan.cellState[c] as number) * stride;
+          states[state + 1] = values[plan.cells[2 * c] as number] as number;
+          states[state + 2] = checkpoints[c] as number;
         }
       }
       advantages = toFloats(
@@ -312,9 +349,7 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
           values,
           dones,
           plan.seg,
-          plan.statePos,
-          stateValue,
-          stateAdv,
+          states,
           gamma,
           gammaLambda,
         ]),
@@ -325,28 +360,23 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
       }
       return { advantages, returns };
     }
-    const stateLinked = new Float32Array(plan.stateCount).fill(1);
     if (cells > 0) {
       const checkpoints = (await run('gaeSkip:listed', cells, [
         rewards,
         values,
         dones,
         mask,
-        plan.cellPos,
-        plan.cellSeg,
-        plan.statePos,
-        stateValue,
-        stateAdv,
-        stateLinked,
+        plan.cells,
+        states,
         gamma,
         gammaLambda,
       ])) as ArrayLike<ArrayLike<number>>;
       for (let c = 0; c < cells; c++) {
-        const state = plan.cellState[c] as number;
+        const state = (plan.cellState[c] as number) * stride;
         const triple = checkpoints[c] as ArrayLike<number>;
-        stateValue[state] = triple[0] as number;
-        stateAdv[state] = triple[1] as number;
-        stateLinked[state] = triple[2] as number;
+        states[state + 1] = triple[0] as number;
+        states[state + 2] = triple[1] as number;
+        states[state + 3] = triple[2] as number;
       }
     }
     advantages = toFloats(
@@ -356,10 +386,7 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
         dones,
         mask,
         plan.seg,
-        plan.statePos,
-        stateValue,
-        stateAdv,
-        stateLinked,
+        states,
         gamma,
         gammaLambda,
       ]),
@@ -397,35 +424,21 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
     const size = layout.size;
     if (size === 0) return new Float32Array(0);
     const plan = planFor(layout);
-    checkIndexRange('discountedReturns', size + plan.stateCount);
-    const stateReturn = rowEndStates(plan, prepared.bootstrap);
+    const stride = STATE_STRIDE.returns;
+    checkIndexRange('discountedReturns', size, plan.stateCount * stride);
+    const states = packedStates(plan, stride, prepared.bootstrap);
     const cells = plan.cellState.length;
     if (cells > 0) {
       const checkpoints = toFloats(
-        await run('returns:listed', cells, [
-          rewards,
-          dones,
-          plan.cellPos,
-          plan.cellSeg,
-          plan.statePos,
-          stateReturn,
-          gamma,
-        ]),
+        await run('returns:listed', cells, [rewards, dones, plan.cells, states, gamma]),
         cells,
       );
       for (let c = 0; c < cells; c++) {
-        stateReturn[plan.cellState[c] as number] = checkpoints[c] as number;
+        states[(plan.cellState[c] as number) * stride + 1] = checkpoints[c] as number;
       }
     }
     return toFloats(
-      await run('returns:dense', size, [
-        rewards,
-        dones,
-        plan.seg,
-        plan.statePos,
-        stateReturn,
-        gamma,
-      ]),
+      await run('returns:dense', size, [rewards, dones, plan.seg, states, gamma]),
       size,
     );
   }
@@ -498,8 +511,9 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
       return !('reason' in result);
     },
     unavailableReason: () => reason,
+    adapterInfo: () => (reason === undefined ? config.adapterInfo?.() : undefined),
     kernels: kernelTable,
-    stats: () => ({ kernels: kernelCount, compiles, threadedRuns }),
+    stats: () => ({ kernels: kernelCount, compiles, threadedRuns, launches }),
     async dispose() {
       const current = gpu;
       gpu = undefined;
@@ -509,6 +523,7 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
       kernelCount = 0;
       compiles = 0;
       threadedRuns = 0;
+      launches = 0;
       if (current !== undefined) await current.destroy();
     },
   };

@@ -11,10 +11,15 @@
 
 import { KernelInputError } from '../errors';
 import type { KernelName } from '../types';
-import { createGpuJsBackend, type GpuJsBackend, MAX_POSITIONS_PER_LAUNCH } from './backend';
+import {
+  createGpuJsBackend,
+  type GpuJsBackend,
+  MAX_POSITIONS_PER_LAUNCH,
+  type WebgpuAdapterInfo,
+} from './backend';
 import { errorMessage, type GpuJsImporter, importGpuJs } from './gpujs';
 
-export type { GpuJsBackend, GpuJsBackendStats } from './backend';
+export type { GpuJsBackend, GpuJsBackendStats, WebgpuAdapterInfo } from './backend';
 export { MAX_POSITIONS_PER_LAUNCH } from './backend';
 export { GPU_JS_VERSION } from './gpujs';
 export type { GpuJsImporter };
@@ -32,9 +37,9 @@ export interface WebasmBackendOptions {
   /** How gpu.js is loaded. Default `() => import('gpu.js')`. */
   readonly importGpuJs?: GpuJsImporter;
   /**
-   * Most positions per gpu.js launch of `gae` and `discountedReturns`; larger inputs run as
-   * several launches over consecutive rows (same values). Default and upper bound
-   * {@link MAX_POSITIONS_PER_LAUNCH} (2^23 − 1: gpu.js indexes in f32).
+   * Most positions per gpu.js launch of `gae` and `discountedReturns` (and a quarter of it, rows);
+   * larger inputs run as several launches over consecutive rows (same values). Default and upper
+   * bound {@link MAX_POSITIONS_PER_LAUNCH} (2^23 − 1: gpu.js indexes in f32).
    */
   readonly maxPositionsPerLaunch?: number;
 }
@@ -119,6 +124,55 @@ interface NavigatorLike {
   gpu?: unknown;
 }
 
+type RequestAdapter = (options?: unknown) => Promise<unknown>;
+type RequestDevice = (descriptor?: unknown) => Promise<unknown>;
+
+/**
+ * Dawn's Node binding (the `webgpu` package 0.2.x) rejects every value assigned to
+ * `GPUDevice.onuncapturederror` ("invalid value to onuncapturederror": its event handlers are not
+ * implemented), and gpu.js 2.24.1's `WebGPUContext.acquire()` assigns one, so without this no
+ * device is ever obtained in Node. Each device whose setter throws gets a plain data property in
+ * its place (Dawn prints uncaptured errors to stderr itself). Other `GPU` objects pass through
+ * unchanged: a device whose setter works is left alone.
+ */
+function withAssignableErrorHandler(gpu: unknown): unknown {
+  const source = gpu as { requestAdapter?: RequestAdapter } | null;
+  if (source === null || typeof source !== 'object') return gpu;
+  const requestAdapter = source.requestAdapter;
+  if (typeof requestAdapter !== 'function') return gpu;
+  const patchDevice = (device: unknown): unknown => {
+    if (device === null || typeof device !== 'object') return device;
+    try {
+      (device as { onuncapturederror: unknown }).onuncapturederror = null;
+    } catch {
+      Object.defineProperty(device, 'onuncapturederror', {
+        value: null,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return device;
+  };
+  const patchAdapter = (adapter: unknown): unknown => {
+    const target = adapter as { requestDevice?: RequestDevice } | null;
+    const requestDevice = target?.requestDevice;
+    if (target === null || typeof requestDevice !== 'function') return adapter;
+    Object.defineProperty(target, 'requestDevice', {
+      value: async (descriptor?: unknown) =>
+        patchDevice(await requestDevice.call(target, descriptor)),
+      writable: true,
+      configurable: true,
+    });
+    return adapter;
+  };
+  Object.defineProperty(source, 'requestAdapter', {
+    value: async (options?: unknown) => patchAdapter(await requestAdapter.call(source, options)),
+    writable: true,
+    configurable: true,
+  });
+  return gpu;
+}
+
 /** Makes `navigator.gpu` (and the `GPU*` constants gpu.js uses) exist, from Dawn in Node. */
 async function provideNavigatorGpu(navigatorGpu: unknown): Promise<string | undefined> {
   const scope = globalThis as { navigator?: NavigatorLike } & Record<string, unknown>;
@@ -141,12 +195,27 @@ async function provideNavigatorGpu(navigatorGpu: unknown): Promise<string | unde
     }
     gpu = dawn.create([]);
   }
+  gpu = withAssignableErrorHandler(gpu);
   if (scope.navigator === undefined) {
     scope.navigator = { gpu };
   } else {
     Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
   }
   return undefined;
+}
+
+/** Reads `adapter.info` (and the older `adapter.isFallbackAdapter`, which Dawn still sets). */
+function describeAdapter(adapter: unknown): WebgpuAdapterInfo {
+  const source = (adapter ?? {}) as { info?: Record<string, unknown>; isFallbackAdapter?: unknown };
+  const info = source.info ?? {};
+  const text = (key: string) => (typeof info[key] === 'string' ? (info[key] as string) : '');
+  return {
+    vendor: text('vendor'),
+    architecture: text('architecture'),
+    device: text('device'),
+    description: text('description'),
+    isFallbackAdapter: info.isFallbackAdapter === true || source.isFallbackAdapter === true,
+  };
 }
 
 /**
@@ -162,6 +231,7 @@ async function provideNavigatorGpu(navigatorGpu: unknown): Promise<string | unde
  * `SPA_GPU_TESTS=1` on a GPU machine and record the measured ULP distance.
  */
 export function webgpuBackend(options: WebgpuBackendOptions = {}): GpuJsBackend {
+  let adapter: WebgpuAdapterInfo | undefined;
   return createGpuJsBackend({
     name: 'webgpu',
     mode: 'webgpu',
@@ -178,11 +248,12 @@ export function webgpuBackend(options: WebgpuBackendOptions = {}): GpuJsBackend 
       const missing = await provideNavigatorGpu(options.navigatorGpu);
       if (missing !== undefined) return missing;
       try {
-        await module.WebGPUContext.acquire();
+        adapter = describeAdapter((await module.WebGPUContext.acquire()).adapter);
       } catch (error) {
         return `no WebGPU adapter/device: ${errorMessage(error)}`;
       }
       return undefined;
     },
+    adapterInfo: () => adapter,
   });
 }

@@ -19,9 +19,12 @@ export interface RecurrencePlan {
   readonly isRowEnd: Uint8Array;
   /** Per position: the state its thread starts from (pass 2). */
   readonly seg: Float32Array;
-  /** Pass 1: one cell per checkpoint: its position, its row-end state, and its own state index. */
-  readonly cellPos: Float32Array;
-  readonly cellSeg: Float32Array;
+  /**
+   * Pass 1: one cell per checkpoint, packed as [position, row-end state] pairs (at least one
+   * pair, so the argument is never empty).
+   */
+  readonly cells: Float32Array;
+  /** Pass 1: per cell, the checkpoint's own state index. */
   readonly cellState: Int32Array;
 }
 
@@ -53,8 +56,7 @@ export function planRecurrence(layout: ResolvedLayout): RecurrencePlan {
   const stateRow = new Int32Array(stateCount);
   const isRowEnd = new Uint8Array(stateCount);
   const seg = new Float32Array(size);
-  const cellPos = new Float32Array(Math.max(cellCount, 1));
-  const cellSeg = new Float32Array(Math.max(cellCount, 1));
+  const cells = new Float32Array(2 * Math.max(cellCount, 1));
   const cellState = new Int32Array(cellCount);
   let state = 0;
   let cell = 0;
@@ -71,8 +73,8 @@ export function planRecurrence(layout: ResolvedLayout): RecurrencePlan {
     for (let j = 1; j <= checkpoints; j++) {
       statePos[base + j] = start + stride * j;
       stateRow[base + j] = row;
-      cellPos[cell] = start + stride * j;
-      cellSeg[cell] = base;
+      cells[2 * cell] = start + stride * j;
+      cells[2 * cell + 1] = base;
       cellState[cell] = base + j;
       cell++;
     }
@@ -82,5 +84,5 @@ export function planRecurrence(layout: ResolvedLayout): RecurrencePlan {
     }
     state += 1 + checkpoints;
   }
-  return { stride, stateCount, statePos, stateRow, isRowEnd, seg, cellPos, cellSeg, cellState };
+  return { stride, stateCount, statePos, stateRow, isRowEnd, seg, cells, cellState };
 }

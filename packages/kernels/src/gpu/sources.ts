@@ -8,8 +8,8 @@
  * `webasm` is bit-identical to `js`. Indices travel as f32 and are exact below 2^24.
  *
  * The backward recurrences run one thread per output position: a thread starts from a saved
- * recurrence state at `statePos[s]` (the state after processing that position; the row end's
- * state is the bootstrap) and walks down to its own position. Pass 1 ("listed") computes the
+ * recurrence state s, the state after processing position p_s (a row end's state is its
+ * bootstrap), and walks down to its own position. Pass 1 ("listed") computes the
  * states at checkpoints every K positions, each from its row end; pass 2 ("dense") computes every
  * position from the nearest checkpoint above it. Both evaluate exactly the sequential
  * recurrence, so the values are those of the plain backward loop. Work per row of length T:
@@ -21,26 +21,34 @@
 /** Which position a thread computes: its own index (pass 2) or a listed one (pass 1). */
 type Positions = 'dense' | 'listed';
 
-const position = (positions: Positions): string =>
-  positions === 'dense' ? 'const t = this.thread.x;' : 'const t = cellPos[this.thread.x];';
+/**
+ * Saved states are packed into one array, `STATE_STRIDE[kernel]` numbers per state: the position
+ * the state follows, then the recurrence state. Pass 1's cells are packed the same way, two
+ * numbers per cell: its position and its row-end state. Packing keeps every kernel within
+ * WebGPU's default limit of 8 storage buffers per shader stage (the skip-mask GAE would otherwise
+ * bind 10).
+ */
+export const STATE_STRIDE = { gae: 3, gaeSkip: 4, returns: 2 } as const;
 
-const cellArguments = (positions: Positions): string =>
-  positions === 'dense' ? 'seg' : 'cellPos, cellSeg';
+const position = (positions: Positions): string =>
+  positions === 'dense' ? 'const t = this.thread.x;' : 'const t = cells[this.thread.x * 2];';
+
+const cellArgument = (positions: Positions): string => (positions === 'dense' ? 'seg' : 'cells');
 
 const segment = (positions: Positions): string =>
-  positions === 'dense' ? 'const s = seg[t];' : 'const s = cellSeg[this.thread.x];';
+  positions === 'dense' ? 'const s = seg[t];' : 'const s = cells[this.thread.x * 2 + 1];';
 
 /**
  * GAE without a skip mask (`'zero'` mode arrives with rewards and values pre-multiplied):
  * returns A_t; the state after position p is (V_p, A_p).
  */
 export function gaeSource(positions: Positions): string {
-  return `function (rewards, values, dones, ${cellArguments(positions)}, statePos, stateValue, stateAdv, gamma, gammaLambda) {
+  return `function (rewards, values, dones, ${cellArgument(positions)}, states, gamma, gammaLambda) {
   ${position(positions)}
   ${segment(positions)}
-  let nextValue = stateValue[s];
-  let nextAdvantage = stateAdv[s];
-  for (let k = statePos[s] - 1; k >= t; k--) {
+  let nextValue = states[s * 3 + 1];
+  let nextAdvantage = states[s * 3 + 2];
+  for (let k = states[s * 3] - 1; k >= t; k = k - 1) {
     const nt = 1.0 - dones[k];
     const delta = (rewards[k] + (gamma * nextValue) * nt) - values[k];
     const advantage = delta + (gammaLambda * nt) * nextAdvantage;
@@ -59,14 +67,14 @@ export function gaeSkipSource(positions: Positions): string {
   const early = positions === 'dense' ? 'if (mask[t] != 1) { return 0.0; }' : '';
   const result =
     positions === 'dense' ? 'return nextAdvantage;' : 'return [nextValue, nextAdvantage, linked];';
-  return `function (rewards, values, dones, mask, ${cellArguments(positions)}, statePos, stateValue, stateAdv, stateLinked, gamma, gammaLambda) {
+  return `function (rewards, values, dones, mask, ${cellArgument(positions)}, states, gamma, gammaLambda) {
   ${position(positions)}
   ${early}
   ${segment(positions)}
-  let nextValue = stateValue[s];
-  let nextAdvantage = stateAdv[s];
-  let linked = stateLinked[s];
-  for (let k = statePos[s] - 1; k >= t; k--) {
+  let nextValue = states[s * 4 + 1];
+  let nextAdvantage = states[s * 4 + 2];
+  let linked = states[s * 4 + 3];
+  for (let k = states[s * 4] - 1; k >= t; k = k - 1) {
     if (dones[k] == 1) {
       linked = 0.0;
     }
@@ -84,11 +92,11 @@ export function gaeSkipSource(positions: Positions): string {
 
 /** Discounted returns: G_t = r_t + (γ·G_{t+1})·nt; the state after position p is G_p. */
 export function returnsSource(positions: Positions): string {
-  return `function (rewards, dones, ${cellArguments(positions)}, statePos, stateReturn, gamma) {
+  return `function (rewards, dones, ${cellArgument(positions)}, states, gamma) {
   ${position(positions)}
   ${segment(positions)}
-  let next = stateReturn[s];
-  for (let k = statePos[s] - 1; k >= t; k--) {
+  let next = states[s * 2 + 1];
+  for (let k = states[s * 2] - 1; k >= t; k = k - 1) {
     const nt = 1.0 - dones[k];
     next = rewards[k] + (gamma * next) * nt;
   }

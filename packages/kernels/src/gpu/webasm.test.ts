@@ -3,18 +3,9 @@ import { jsBackend } from '../js';
 import { createKernelRunner } from '../runner';
 import { firstDifference, runKernelConformance } from '../testing';
 import { webasmBackend } from './index';
+import { checkPositionSplits, checkRowSplits, randomFloats } from './launch-cases';
 
 runKernelConformance(() => webasmBackend(), { runs: 20 });
-
-function randomFloats(length: number, seed: number): Float32Array {
-  let state = seed;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 describe('webasmBackend', () => {
   it('equals js on a large input (2000×512), threaded', async () => {
@@ -47,53 +38,18 @@ describe('webasmBackend', () => {
 
   it('splits inputs over maxPositionsPerLaunch into row groups (same bits, masks and ragged rows too)', async () => {
     const backend = webasmBackend({ threads: 1, maxPositionsPerLaunch: 150 });
-    // Rows of 0…130 positions: groups of up to 150 positions, one row of 130 alone, empty rows.
-    const lengths = [40, 60, 0, 50, 130, 7, 90, 0, 33, 120, 1];
-    const offsets = [0];
-    for (const length of lengths) offsets.push((offsets.at(-1) as number) + length);
-    const n = offsets.at(-1) as number;
-    const dones = new Uint8Array(n);
-    for (let i = 5; i < n; i += 37) dones[i] = 1;
-    const mask = new Uint8Array(n).fill(1);
-    for (let i = 3; i < n; i += 11) mask[i] = 0;
-    const base = {
-      layout: { offsets },
-      rewards: randomFloats(n, 4),
-      values: randomFloats(n, 5),
-      dones,
-      bootstrapValues: randomFloats(lengths.length, 6),
-      gamma: 0.97,
-      lambda: 0.9,
-    };
-    const js = jsBackend().kernels;
-    for (const input of [base, { ...base, mask }, { ...base, mask, maskMode: 'zero' as const }]) {
-      const expected = await js.gae?.(input);
-      const actual = await backend.kernels.gae?.(input);
-      expect(
-        firstDifference(expected?.advantages as Float32Array, actual?.advantages as Float32Array),
-      ).toBeUndefined();
-      expect(
-        firstDifference(expected?.returns as Float32Array, actual?.returns as Float32Array),
-      ).toBeUndefined();
-    }
-    const returnsInput = {
-      layout: { offsets },
-      rewards: base.rewards,
-      dones,
-      bootstrapValues: base.bootstrapValues,
-      gamma: 0.97,
-    };
-    expect(
-      firstDifference(
-        (await js.discountedReturns?.(returnsInput)) as Float32Array,
-        (await backend.kernels.discountedReturns?.(returnsInput)) as Float32Array,
-      ),
-    ).toBeUndefined();
+    await checkPositionSplits(backend);
     expect(() => webasmBackend({ maxPositionsPerLaunch: 2 ** 23 })).toThrow(
       /maxPositionsPerLaunch: expected an integer in \[1, 8388607\]/,
     );
     await backend.dispose();
   }, 30_000);
+
+  it('also limits the rows of a launch (a quarter of maxPositionsPerLaunch)', async () => {
+    const backend = webasmBackend({ threads: 1, maxPositionsPerLaunch: 40 });
+    await checkRowSplits(backend);
+    await backend.dispose();
+  });
 
   it('handles ragged layouts with empty rows (and all-empty ones)', async () => {
     const backend = webasmBackend({ threads: 1 });
@@ -132,7 +88,8 @@ describe('webasmBackend', () => {
     const first = backend.stats();
     expect(first.compiles).toBeGreaterThan(0);
     await backend.kernels.discountedReturns?.({ ...input, rewards: randomFloats(400, 7) });
-    expect(backend.stats()).toEqual(first);
+    expect(backend.stats()).toMatchObject({ kernels: first.kernels, compiles: first.compiles });
+    expect(backend.stats().launches).toBe(2 * first.launches);
     await backend.dispose();
   });
 
@@ -180,7 +137,7 @@ describe('webasmBackend', () => {
     await backend.kernels.normalizeAdvantages?.({ values: Float32Array.of(1, 2, 3) });
     expect(backend.stats().kernels).toBe(1);
     await backend.dispose();
-    expect(backend.stats()).toEqual({ kernels: 0, compiles: 0, threadedRuns: 0 });
+    expect(backend.stats()).toEqual({ kernels: 0, compiles: 0, threadedRuns: 0, launches: 0 });
     // Usable again after dispose (a fresh gpu.js instance).
     const again = await backend.kernels.normalizeAdvantages?.({ values: Float32Array.of(1, 2, 3) });
     expect(again).toEqual(
