@@ -14,16 +14,25 @@
  * the backends do not have; the issue's "≥ 50 % of the copy bandwidth" is therefore reported
  * against this reference, and labelled as such.
  *
- * Without a WebGPU adapter it records why and exits 0 (so it can run anywhere).
+ * Tolerance sweep: every kernel on inputs sampled (seeded) from the conformance suite's
+ * generators (dense and ragged layouts, masks in both modes, placements), largest ulps distance
+ * from `js` per kernel: the number to record as the conformance tolerance.
+ *
+ * It records the adapter (`adapterInfo()`); on a software (fallback) adapter the timings are CPU
+ * timings and say so. Without a WebGPU adapter it records why and exits 0 (so it can run
+ * anywhere). `SPA_BENCH_OUT` names another folder for the result files.
  */
 
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as fc from 'fast-check';
 import { webgpuBackend } from '../src/gpu/index';
 import { jsBackend } from '../src/js';
-import type { GaeOutput } from '../src/types';
+import { gaeCase, normalizeCase, returnsCase, spaCase } from '../src/testing/cases';
+import { ulpDistance } from '../src/testing/ulps';
+import type { GaeOutput, KernelTable } from '../src/types';
 import {
   BYTES_PER_ELEMENT,
   SHAPES as CPU_SHAPES,
@@ -33,10 +42,65 @@ import {
   round,
 } from './common';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const here = process.env.SPA_BENCH_OUT ?? dirname(fileURLToPath(import.meta.url));
+const SWEEP_RUNS = 40;
+const SWEEP_SEED = 20261124;
 const SHAPES: readonly (readonly [number, number])[] = [...CPU_SHAPES, [8192, 2048]];
 const COPY_ELEMENTS = 2 ** 24;
 const COPY_BYTES_PER_ELEMENT = 8;
+
+/** Largest ulps distance over arrays of equal length (equal values, NaN included, count 0). */
+function sweepUlps(expected: Float32Array, actual: Float32Array): number {
+  if (expected.length !== actual.length) return Number.POSITIVE_INFINITY;
+  let max = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = expected[i] as number;
+    const b = actual[i] as number;
+    if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
+    max = Math.max(max, ulpDistance(a, b));
+  }
+  return max;
+}
+
+/** Per kernel: the largest ulps distance from js over SWEEP_RUNS sampled conformance inputs. */
+async function toleranceSweep(kernels: Partial<KernelTable>): Promise<Record<string, number>> {
+  const js = jsBackend().kernels;
+  const sample = <T>(arbitrary: fc.Arbitrary<T>) =>
+    fc.sample(arbitrary, { numRuns: SWEEP_RUNS, seed: SWEEP_SEED });
+  const result: Record<string, number> = {
+    gae: 0,
+    discountedReturns: 0,
+    normalizeAdvantages: 0,
+    spaRewards: 0,
+  };
+  const note = (kernel: string, ulps: number) => {
+    result[kernel] = Math.max(result[kernel] as number, ulps);
+  };
+  for (const input of sample(gaeCase)) {
+    const a = (await js.gae?.(input)) as GaeOutput;
+    const b = (await kernels.gae?.(input)) as GaeOutput;
+    note('gae', Math.max(sweepUlps(a.advantages, b.advantages), sweepUlps(a.returns, b.returns)));
+  }
+  for (const input of sample(returnsCase)) {
+    const a = (await js.discountedReturns?.(input)) as Float32Array;
+    note(
+      'discountedReturns',
+      sweepUlps(a, (await kernels.discountedReturns?.(input)) as Float32Array),
+    );
+  }
+  for (const input of sample(normalizeCase)) {
+    const a = (await js.normalizeAdvantages?.(input)) as Float32Array;
+    note(
+      'normalizeAdvantages',
+      sweepUlps(a, (await kernels.normalizeAdvantages?.(input)) as Float32Array),
+    );
+  }
+  for (const input of sample(spaCase)) {
+    const a = (await js.spaRewards?.(input)) as Float32Array;
+    note('spaRewards', sweepUlps(a, (await kernels.spaRewards?.(input)) as Float32Array));
+  }
+  return result;
+}
 
 /** Largest distance in units in the last place between two f32 arrays (same-sign ordering). */
 function maxUlps(a: Float32Array, b: Float32Array): number {
@@ -65,6 +129,33 @@ if (!available) {
   lines.push(`**WebGPU is not available here**: ${reason}`, '');
   lines.push('Nothing was measured. Run `npm run bench:gpu` on a machine with a GPU.');
 } else {
+  const adapter = backend.adapterInfo();
+  results.webgpu_adapter = adapter
+    ? [adapter.vendor, adapter.architecture, adapter.device, adapter.description]
+        .filter((part) => part !== '')
+        .join(' / ')
+    : 'unknown';
+  results.webgpu_fallback_adapter = adapter?.isFallbackAdapter ? 1 : 0;
+  lines.push(`Adapter: ${results.webgpu_adapter}.`, '');
+  if (adapter?.isFallbackAdapter) {
+    lines.push(
+      '**This is a software (fallback) adapter, not a GPU**: the values check the WebGPU code path; the timings are CPU timings and say nothing about GPUs.',
+      '',
+    );
+  }
+  const sweep = await toleranceSweep(backend.kernels);
+  lines.push(
+    `Tolerance sweep (${SWEEP_RUNS} inputs per kernel from the conformance generators, seed ${SWEEP_SEED}), largest distance from \`js\` in f32 ulps:`,
+    '',
+    '| kernel | max ulps |',
+    '| --- | ---: |',
+  );
+  for (const [kernel, ulps] of Object.entries(sweep)) {
+    results[`sweep_max_ulps_${kernel}`] = ulps;
+    lines.push(`| ${kernel} | ${ulps} |`);
+  }
+  lines.push('');
+  console.error('tolerance sweep: done');
   lines.push(
     '| shape | `js` (out) ms | `webgpu` ms | `webgpu` M elements/s | `webgpu` GB/s | webgpu vs js | max abs diff | max ulps |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -121,6 +212,7 @@ results.node = process.version;
 results.cpus = cpus().length;
 results.date = new Date().toISOString();
 lines.push('', `Node ${process.version}, ${cpus().length} CPUs, ${results.date}.`, '');
+mkdirSync(here, { recursive: true });
 writeFileSync(join(here, 'gpu-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(here, 'gpu-results.md'), lines.join('\n'));
 console.log(lines.join('\n'));

@@ -226,9 +226,11 @@ function describeAdapter(adapter: unknown): WebgpuAdapterInfo {
  * `isAvailable()` resolves true only after gpu.js actually obtained a WebGPU adapter and device
  * (`WebGPUContext.acquire()`); otherwise false, with the reason in `unavailableReason()`. It never
  * throws. In Node it installs `navigator.gpu` from the `webgpu` (Dawn) package when missing.
+ * `adapterInfo()` then describes the adapter, including whether it is a software (fallback) one.
  * Results agree with `jsBackend()` within a tolerance (GPU compilers may contract a·b + c into a
- * fused multiply-add); **unverified on GPU hardware** so far: run the conformance suite with
- * `SPA_GPU_TESTS=1` on a GPU machine and record the measured ULP distance.
+ * fused multiply-add): bit-identical on Mesa's llvmpipe (a software adapter), **not yet measured
+ * on GPU hardware**. Run the conformance suite with `SPA_GPU_TESTS=1` (or `npm run bench:gpu`) on
+ * a GPU machine and record the measured ULP distance.
  */
 export function webgpuBackend(options: WebgpuBackendOptions = {}): GpuJsBackend {
   let adapter: WebgpuAdapterInfo | undefined;
