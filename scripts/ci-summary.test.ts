@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatSummary, summarize, summarizeFile } from './ci-summary';
+import { formatSummary, summarize, summarizeFile, summarizeFiles } from './ci-summary';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -143,6 +143,23 @@ describe('summarizeFile', () => {
   });
 });
 
+describe('summarizeFiles', () => {
+  it('adds several reports up; an unreadable one counts as one failure', () => {
+    const green = tempFile('green-a.json', JSON.stringify(report()));
+    const more = tempFile('green-b.json', JSON.stringify(report({ numPassedTests: 7 })));
+    expect(summarizeFiles([green, more])).toEqual({
+      line: '10 passed, 0 failed',
+      notes: [],
+      exitCode: 0,
+    });
+    const missing = path.join(os.tmpdir(), 'spa-no-such-report.json');
+    expect(summarizeFiles([green, missing])).toMatchObject({
+      line: '3 passed, 1 failed',
+      exitCode: 1,
+    });
+  });
+});
+
 describe('ci-summary CLI', () => {
   const run = (args: string[]) =>
     spawnSync(path.join(repoRoot, 'node_modules/.bin/tsx'), ['scripts/ci-summary.ts', ...args], {
@@ -160,5 +177,12 @@ describe('ci-summary CLI', () => {
     expect(missing.status).toBe(1);
     expect(missing.stdout).toBe('0 passed, 1 failed\n');
     expect(missing.stderr).toContain('cannot read vitest report');
+
+    const two = run([
+      tempFile('cli-a.json', JSON.stringify(report())),
+      tempFile('cli-b.json', JSON.stringify(report({ numPassedTests: 5 }))),
+    ]);
+    expect(two.status).toBe(0);
+    expect(two.stdout).toBe('8 passed, 0 failed\n');
   }, 30_000);
 });

@@ -3,8 +3,8 @@
  * (conventions §B.14); skipped and todo tests are reported on stderr.
  *
  * @remarks
- * `tsx scripts/ci-summary.ts [reports/vitest.json]`. Exits 0 only when nothing failed and at
- * least one test passed. A test file that failed without any failed test (it threw while
+ * `tsx scripts/ci-summary.ts [reports/vitest.json ...]`: several reports are added up. Exits 0
+ * only when nothing failed and at least one test passed. A test file that failed without any failed test (it threw while
  * loading) counts as one failed test, since vitest's `numFailedTests` leaves it out. A missing
  * or unreadable report prints `0 passed, 1 failed` and the reason on stderr.
  */
@@ -72,6 +72,25 @@ export function summarizeFile(file: string): { line: string; notes: string[]; ex
   return { line: formatSummary(summary), notes, exitCode: ok ? 0 : 1 };
 }
 
+/** {@link summarizeFile} over several reports, added up (one line, all notes). */
+export function summarizeFiles(files: readonly string[]): {
+  line: string;
+  notes: string[];
+  exitCode: number;
+} {
+  const total: Summary = { passed: 0, failed: 0, skipped: 0 };
+  const notes: string[] = [];
+  for (const file of files) {
+    const result = summarizeFile(file);
+    const counts = /^(\d+) passed, (\d+) failed$/.exec(result.line);
+    total.passed += Number(counts?.[1] ?? 0);
+    total.failed += Number(counts?.[2] ?? 1);
+    notes.push(...result.notes);
+  }
+  const ok = total.failed === 0 && total.passed > 0;
+  return { line: formatSummary(total), notes, exitCode: ok ? 0 : 1 };
+}
+
 function asReport(json: unknown): VitestReport {
   if (json === null || typeof json !== 'object') {
     throw new TypeError('the report is not a JSON object');
@@ -117,7 +136,10 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-  const { line, notes, exitCode } = summarizeFile(process.argv[2] ?? 'reports/vitest.json');
+  const files = process.argv.slice(2);
+  const { line, notes, exitCode } = summarizeFiles(
+    files.length > 0 ? files : ['reports/vitest.json'],
+  );
   for (const note of notes) process.stderr.write(`${note}\n`);
   process.stdout.write(`${line}\n`);
   process.exitCode = exitCode;

@@ -4,6 +4,7 @@
 # tested anywhere. Results are correct but CPU-slow: timings from it say nothing about GPUs.
 #
 #   bash packages/kernels/scripts/software-webgpu.sh <command...>
+#   bash packages/kernels/scripts/software-webgpu.sh --check   # exit 0 once an adapter is obtained
 #   e.g. SPA_GPU_TESTS=1 bash packages/kernels/scripts/software-webgpu.sh \
 #          npx vitest run packages/kernels/src/gpu/webgpu.test.ts
 #
@@ -27,7 +28,8 @@ ldconfig -p | grep -q 'libvulkan.so.1 ' || missing+=(libvulkan1)
 command -v patchelf >/dev/null || missing+=(patchelf)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "software-webgpu: installing ${missing[*]} (apt)" >&2
-  apt-get install -y --no-install-recommends "${missing[@]}" >&2
+  apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
+    { apt-get update >&2 && apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
 fi
 
 lib="$cache/root/usr/lib/x86_64-linux-gnu"
@@ -49,5 +51,15 @@ export PATH="$cache/bin:$PATH"
 if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
   export XDG_RUNTIME_DIR="$cache/run"
   mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+fi
+if [ "$1" = "--check" ]; then
+  # From this package's folder, where `webgpu` resolves. Dawn keeps the process alive: exit.
+  cd "$(dirname "$0")/.."
+  exec node --input-type=module -e "
+    const { create } = await import('webgpu');
+    const adapter = await create([]).requestAdapter();
+    if (!adapter) { console.error('software-webgpu: no WebGPU adapter'); process.exit(1); }
+    console.error('software-webgpu: adapter ' + adapter.info.description);
+    process.exit(0);"
 fi
 exec "$@"
