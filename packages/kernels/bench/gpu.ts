@@ -49,7 +49,7 @@ const SHAPES: readonly (readonly [number, number])[] = [...CPU_SHAPES, [8192, 20
 const COPY_ELEMENTS = 2 ** 24;
 const COPY_BYTES_PER_ELEMENT = 8;
 
-/** Largest ulps distance over arrays of equal length (equal values, NaN included, count 0). */
+/** Largest ulps distance between two f32 arrays (equal values, NaN included, count 0). */
 function sweepUlps(expected: Float32Array, actual: Float32Array): number {
   if (expected.length !== actual.length) return Number.POSITIVE_INFINITY;
   let max = 0;
@@ -100,20 +100,6 @@ async function toleranceSweep(kernels: Partial<KernelTable>): Promise<Record<str
     note('spaRewards', sweepUlps(a, (await kernels.spaRewards?.(input)) as Float32Array));
   }
   return result;
-}
-
-/** Largest distance in units in the last place between two f32 arrays (same-sign ordering). */
-function maxUlps(a: Float32Array, b: Float32Array): number {
-  const x = new Int32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Int32Array(b.buffer, b.byteOffset, b.length);
-  // Map the sign-magnitude bit patterns onto a monotonic integer line.
-  const ordered = (bits: number) => (bits < 0 ? -2147483648 - bits : bits);
-  let max = 0;
-  for (let i = 0; i < x.length; i++) {
-    const d = Math.abs(ordered(x[i] as number) - ordered(y[i] as number));
-    if (d > max) max = d;
-  }
-  return max;
 }
 
 const results: Record<string, number | string> = {};
@@ -174,7 +160,7 @@ if (!available) {
     const gpuTiming = await measure(() => backend.kernels.gae?.(data.input));
     const advantages = (reference as GaeOutput).advantages;
     const diff = maxAbsDiff(advantages, gpu.advantages);
-    const ulps = maxUlps(advantages, gpu.advantages);
+    const ulps = sweepUlps(advantages, gpu.advantages);
     const melem = data.size / gpuTiming.ms / 1000;
     const gbs = (data.size * BYTES_PER_ELEMENT) / gpuTiming.ms / 1e6;
     results[`gae_js_out_${key}_ms`] = round(jsTiming.ms, 4);
