@@ -278,7 +278,7 @@ export function createGpuJsBackend(config: GpuJsBackendConfig): GpuJsBackend {
       if (plan.isRowEnd[s] === 1) {
         states[s * stride + 1] = bootstrap[plan.stateRow[s] as number] as number;
       }
-      if (stride > 3) states[s * stride + 3] = 1;
+      if (stride === STATE_STRIDE.gaeSkip) states[s * stride + 3] = 1;
     }
     return states;
   }

@@ -46,9 +46,9 @@ export function gaeSource(positions: Positions): string {
   return `function (rewards, values, dones, ${cellArgument(positions)}, states, gamma, gammaLambda) {
   ${position(positions)}
   ${segment(positions)}
-  let nextValue = states[s * 3 + 1];
-  let nextAdvantage = states[s * 3 + 2];
-  for (let k = states[s * 3] - 1; k >= t; k = k - 1) {
+  let nextValue = states[s * ${STATE_STRIDE.gae} + 1];
+  let nextAdvantage = states[s * ${STATE_STRIDE.gae} + 2];
+  for (let k = states[s * ${STATE_STRIDE.gae}] - 1; k >= t; k = k - 1) {
     const nt = 1.0 - dones[k];
     const delta = (rewards[k] + (gamma * nextValue) * nt) - values[k];
     const advantage = delta + (gammaLambda * nt) * nextAdvantage;
@@ -71,10 +71,10 @@ export function gaeSkipSource(positions: Positions): string {
   ${position(positions)}
   ${early}
   ${segment(positions)}
-  let nextValue = states[s * 4 + 1];
-  let nextAdvantage = states[s * 4 + 2];
-  let linked = states[s * 4 + 3];
-  for (let k = states[s * 4] - 1; k >= t; k = k - 1) {
+  let nextValue = states[s * ${STATE_STRIDE.gaeSkip} + 1];
+  let nextAdvantage = states[s * ${STATE_STRIDE.gaeSkip} + 2];
+  let linked = states[s * ${STATE_STRIDE.gaeSkip} + 3];
+  for (let k = states[s * ${STATE_STRIDE.gaeSkip}] - 1; k >= t; k = k - 1) {
     if (dones[k] == 1) {
       linked = 0.0;
     }
@@ -95,8 +95,8 @@ export function returnsSource(positions: Positions): string {
   return `function (rewards, dones, ${cellArgument(positions)}, states, gamma) {
   ${position(positions)}
   ${segment(positions)}
-  let next = states[s * 2 + 1];
-  for (let k = states[s * 2] - 1; k >= t; k = k - 1) {
+  let next = states[s * ${STATE_STRIDE.returns} + 1];
+  for (let k = states[s * ${STATE_STRIDE.returns}] - 1; k >= t; k = k - 1) {
     const nt = 1.0 - dones[k];
     next = rewards[k] + (gamma * next) * nt;
   }
