@@ -29,6 +29,9 @@
  * - `numpy per-trajectory`: a verl-agent-style Python loop per trajectory over numpy scalars
  *   (slow: 1–5 calls, no warm-up).
  *
+ * Then ragged layouts (`ragged.ts`): packed rows of random lengths through `js`, `js` on the
+ * same rows padded to `[N, T]`, and `wasm` with rows longest first and in layout order.
+ *
  * Timing: warm-up, then the median of several calls (Node: `performance.now()`; Python:
  * `time.perf_counter()` inside the subprocess). Throughput model: 16 bytes per element (read
  * r, V, done, write A, as in peers.md §3.3); it is nominal (the kernels read 1-byte dones and also
@@ -60,6 +63,7 @@ import {
   SHAPES,
   type Timing,
 } from './common';
+import { benchRagged } from './ragged';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TARGET_JS_MELEM = 150;
@@ -488,6 +492,7 @@ try {
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }
+const raggedLines = await benchRagged(results, notes);
 
 // ── targets ──
 
@@ -644,6 +649,7 @@ for (const { key, size, rows, numpy } of perShape) {
   );
   lines.push('', `Checks: ${checks.join('; ')}.`, '');
 }
+lines.push(...raggedLines);
 if (notes.length > 0) lines.push('## Notes', '', ...notes.map((note) => `- ${note}`), '');
 lines.push(
   '## Machine and reproduction',

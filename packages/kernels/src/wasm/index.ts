@@ -17,8 +17,11 @@ import {
 import type { ResolvedLayout } from '../layout';
 import type { GaeOutput, KernelBackend, KernelName } from '../types';
 import { KERNELS_SIMD_WASM_BASE64, KERNELS_WASM_BASE64 } from './binary';
+import { inLayoutOrder, type RowOrder, rowOrder, SORT_FROM_MEAN_LENGTH, splitRows } from './order';
 import { KernelPool, type WasmTask } from './pool';
 import { type WasmMemory, type WasmModule, webAssemblyApi } from './webassembly';
+
+export { SORT_FROM_MEAN_LENGTH } from './order';
 
 /** Options of {@link wasmBackend}. */
 export interface WasmBackendOptions {
@@ -41,6 +44,14 @@ export interface WasmBackendOptions {
    * is used and {@link WasmBackendStats.simdReason} says why.
    */
   readonly simd?: boolean;
+  /**
+   * Run the rows of a ragged layout longest first, so that the rows the kernels run together (in
+   * pairs, or in groups of four with SIMD) have similar lengths and little is left to run alone.
+   * Applies when the rows are at least {@link SORT_FROM_MEAN_LENGTH} positions long on average
+   * (shorter rows keep their order: there, leaving memory order cost more than it gained).
+   * Default `true`; `false` keeps the layout's order. The results are the same bits either way.
+   */
+  readonly sortRows?: boolean;
 }
 
 /** Counters of a {@link WasmBackend}. */
@@ -151,28 +162,42 @@ function checkIntegerOption(value: number | undefined, field: string, min: numbe
 }
 
 /**
- * Contiguous row ranges with about `size / parts` positions each (fewer ranges when there are
- * fewer rows).
+ * Copies the row table into linear memory: the bounds once when the rows run in the layout's
+ * order (starts = bounds, ends = bounds + 1 entry), else starts and ends per processed row; and
+ * the bootstrap values in processing order.
  */
-function splitRows(layout: ResolvedLayout, parts: number): [number, number][] {
-  const { bounds, numRows, size } = layout;
-  const ranges: [number, number][] = [];
-  let first = 0;
-  for (let part = 1; part < parts && first < numRows; part++) {
-    const target = (size * part) / parts;
-    let row = first;
-    while (row < numRows && (bounds[row + 1] as number) <= target) row++;
-    // Row `row` straddles the target: end the range before or after it, whichever is closer.
-    if (row < numRows && (bounds[row + 1] as number) - target < target - (bounds[row] as number)) {
-      row++;
-    }
-    if (row > first) {
-      ranges.push([first, row]);
-      first = row;
-    }
+function writeRows(
+  buffer: ArrayBufferLike,
+  at: { readonly sp: number; readonly ep: number; readonly bsp: number },
+  layout: ResolvedLayout,
+  order: RowOrder,
+  bootstrap: Float32Array,
+): void {
+  const { bounds, numRows } = layout;
+  const { rows } = order;
+  if (rows === undefined) {
+    new Int32Array(buffer, at.sp, numRows + 1).set(bounds);
+    new Float32Array(buffer, at.bsp, numRows).set(bootstrap);
+    return;
   }
-  if (first < numRows) ranges.push([first, numRows]);
-  return ranges;
+  const starts = new Int32Array(buffer, at.sp, numRows);
+  const ends = new Int32Array(buffer, at.ep, numRows);
+  const boot = new Float32Array(buffer, at.bsp, numRows);
+  for (let i = 0; i < numRows; i++) {
+    const row = rows[i] as number;
+    starts[i] = bounds[row] as number;
+    ends[i] = bounds[row + 1] as number;
+    boot[i] = bootstrap[row] as number;
+  }
+}
+
+/** Reserves the row table of {@link writeRows}. */
+function takeRows(plan: Arena, numRows: number, order: RowOrder): { sp: number; ep: number } {
+  if (order.rows === undefined) {
+    const sp = plan.take(4 * (numRows + 1));
+    return { sp, ep: sp + 4 };
+  }
+  return { sp: plan.take(4 * numRows), ep: plan.take(4 * numRows) };
 }
 
 /**
@@ -195,12 +220,13 @@ function splitRows(layout: ResolvedLayout, parts: number): [number, number][] {
 export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   checkIntegerOption(options.threads, 'threads', 1);
   checkIntegerOption(options.minThreadedElements, 'minThreadedElements', 0);
-  if (options.simd !== undefined && typeof options.simd !== 'boolean') {
-    throw new KernelInputError({
-      field: 'simd',
-      reason: `expected true or false, got ${String(options.simd)}`,
-    });
+  for (const field of ['simd', 'sortRows'] as const) {
+    const value = options[field];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new KernelInputError({ field, reason: `expected true or false, got ${String(value)}` });
+    }
   }
+  const sortRows = options.sortRows !== false;
   const minThreaded = options.minThreadedElements ?? WASM_MIN_THREADED_ELEMENTS;
   let availability: Promise<string | undefined> | undefined;
   let reason: string | undefined;
@@ -284,12 +310,13 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   /** Runs `task(from, to)` over the rows, split over threads for large calls; the results. */
   async function runRows(
     layout: ResolvedLayout,
+    order: RowOrder,
     local: KernelExports,
     task: (from: number, to: number) => WasmTask,
   ): Promise<number[]> {
     const wanted = layout.size >= minThreaded ? await threads() : 1;
     const ranges =
-      wanted > 1 ? splitRows(layout, wanted) : [[0, layout.numRows] as [number, number]];
+      wanted > 1 ? splitRows(order.prefix, wanted) : [[0, layout.numRows] as [number, number]];
     if (ranges.length > 1) {
       let workerPool: KernelPool | undefined;
       try {
@@ -373,7 +400,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     const dp = plan.take(size);
     const mp = mask === undefined ? 0 : plan.take(size);
     const bsp = plan.take(4 * numRows);
-    const bp = plan.take(4 * (numRows + 1));
+    const order = sortRows ? rowOrder(layout) : inLayoutOrder(layout);
+    const { sp, ep } = takeRows(plan, numRows, order);
     const ap = plan.take(4 * size);
     const retp = plan.take(4 * size);
     const { memory: shared, kernels: local } = await arena(plan.end);
@@ -382,17 +410,16 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     new Float32Array(buffer, vp, size).set(prepared.values);
     new Uint8Array(buffer, dp, size).set(prepared.dones);
     if (mask !== undefined) new Uint8Array(buffer, mp, size).set(mask);
-    new Float32Array(buffer, bsp, numRows).set(prepared.bootstrap);
-    new Int32Array(buffer, bp, numRows + 1).set(layout.bounds);
+    writeRows(buffer, { sp, ep, bsp }, layout, order, prepared.bootstrap);
     const { gamma, gammaLambda } = prepared;
     const fn = local.gaeSimd === undefined ? 'gae' : 'gaeSimd';
     const skipFn = local.gaeSkipSimd === undefined ? 'gaeSkip' : 'gaeSkipSimd';
-    const results = await runRows(layout, local, (from, to) =>
+    const results = await runRows(layout, order, local, (from, to) =>
       mask === undefined
-        ? { fn, args: [rp, vp, dp, bsp, bp, ap, retp, from, to, gamma, gammaLambda] }
+        ? { fn, args: [rp, vp, dp, bsp, sp, ep, ap, retp, from, to, gamma, gammaLambda] }
         : {
             fn: skipFn,
-            args: [rp, vp, dp, mp, bsp, bp, ap, retp, from, to, gamma, gammaLambda],
+            args: [rp, vp, dp, mp, bsp, sp, ep, ap, retp, from, to, gamma, gammaLambda],
           },
     );
     const advantages = new Float32Array(shared.buffer, ap, size);
@@ -415,18 +442,18 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     const rp = plan.take(4 * size);
     const dp = plan.take(size);
     const bsp = plan.take(4 * numRows);
-    const bp = plan.take(4 * (numRows + 1));
+    const order = sortRows ? rowOrder(layout) : inLayoutOrder(layout);
+    const { sp, ep } = takeRows(plan, numRows, order);
     const outp = plan.take(4 * size);
     const { memory: shared, kernels: local } = await arena(plan.end);
     const buffer = shared.buffer;
     new Float32Array(buffer, rp, size).set(prepared.rewards);
     new Uint8Array(buffer, dp, size).set(prepared.dones);
-    new Float32Array(buffer, bsp, numRows).set(prepared.bootstrap);
-    new Int32Array(buffer, bp, numRows + 1).set(layout.bounds);
+    writeRows(buffer, { sp, ep, bsp }, layout, order, prepared.bootstrap);
     const fn = local.returnsSimd === undefined ? 'returns' : 'returnsSimd';
-    await runRows(layout, local, (from, to) => ({
+    await runRows(layout, order, local, (from, to) => ({
       fn,
-      args: [rp, dp, bsp, bp, outp, from, to, prepared.gamma],
+      args: [rp, dp, bsp, sp, ep, outp, from, to, prepared.gamma],
     }));
     return new Float32Array(shared.buffer, outp, size).slice();
   }

@@ -11,13 +11,16 @@
 ;;
 ;; Memory: one shared linear memory imported as env.memory. Every argument is a byte address of
 ;; an array the caller copied in: f32 rewards (rp), values (vp), u8 dones (dp), u8 mask (mp),
-;; f32 bootstrap values per row (bsp), i32 row bounds (bp: numRows + 1 entries, row r is
-;; [bounds[r], bounds[r + 1])), f32 outputs (ap, retp / outp). A call handles rows [from, to), so
+;; i32 row starts (sp) and row ends (ep), one each per row: the i-th row processed is positions
+;; [starts[i], ends[i]) and its bootstrap value is f32 bsp[i]; f32 outputs (ap, retp / outp). For
+;; a dense or unsorted layout the caller passes its bounds twice (sp = bounds, ep = bounds + 4);
+;; for a ragged one it may pass the rows in another order (longest first, so that the rows of a
+;; pair or a SIMD group have similar lengths). A call handles rows [from, to) of that order, so
 ;; threads can share one memory and split the rows.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; bounds[row]
+  ;; The i32 at index $row of the array at byte address $bp (row starts, row ends).
   (func $bound (param $bp i32) (param $row i32) (result i32)
     (i32.load (i32.add (local.get $bp) (i32.shl (local.get $row) (i32.const 2)))))
 
@@ -67,7 +70,7 @@
   ;; two independent dependency chains), then the longer row's rest, as `gaeRows` does. Returns 1
   ;; when every advantage is finite and every done is 0 or 1, else 0.
   (func $gae (export "gae")
-    (param $rp i32) (param $vp i32) (param $dp i32) (param $bsp i32) (param $bp i32)
+    (param $rp i32) (param $vp i32) (param $dp i32) (param $bsp i32) (param $sp i32) (param $ep i32)
     (param $ap i32) (param $retp i32) (param $from i32) (param $to i32) (param $g f32) (param $gl f32)
     (result i32)
     (local $row i32) (local $n i32) (local $finite f32) (local $flags i32)
@@ -78,17 +81,17 @@
     (block $pairsDone
       (loop $pair
         (br_if $pairsDone (i32.ge_s (i32.add (local.get $row) (i32.const 1)) (local.get $to)))
-        (local.set $start0 (call $bound (local.get $bp) (local.get $row)))
-        (local.set $start1 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 1))))
-        (local.set $t0 (i32.sub (local.get $start1) (i32.const 1)))
+        (local.set $start0 (call $bound (local.get $sp) (local.get $row)))
+        (local.set $start1 (call $bound (local.get $sp) (i32.add (local.get $row) (i32.const 1))))
+        (local.set $t0 (i32.sub (call $bound (local.get $ep) (local.get $row)) (i32.const 1)))
         (local.set $t1
-          (i32.sub (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 2))) (i32.const 1)))
+          (i32.sub (call $bound (local.get $ep) (i32.add (local.get $row) (i32.const 1))) (i32.const 1)))
         (local.set $nv0 (call $boot (local.get $bsp) (local.get $row)))
         (local.set $nv1 (call $boot (local.get $bsp) (i32.add (local.get $row) (i32.const 1))))
         (local.set $na0 (f32.const 0))
         (local.set $na1 (f32.const 0))
         ;; n = min(length0, length1)
-        (local.set $n (i32.sub (local.get $start1) (local.get $start0)))
+        (local.set $n (i32.sub (i32.add (local.get $t0) (i32.const 1)) (local.get $start0)))
         (if (i32.lt_s (i32.sub (i32.add (local.get $t1) (i32.const 1)) (local.get $start1)) (local.get $n))
           (then (local.set $n (i32.sub (i32.add (local.get $t1) (i32.const 1)) (local.get $start1)))))
         (block $commonDone
@@ -155,8 +158,8 @@
           (f32.add
             (local.get $finite)
             (call $gaeTail (local.get $rp) (local.get $vp) (local.get $dp) (local.get $ap) (local.get $retp)
-              (i32.sub (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 1))) (i32.const 1))
-              (call $bound (local.get $bp) (local.get $row))
+              (i32.sub (call $bound (local.get $ep) (local.get $row)) (i32.const 1))
+              (call $bound (local.get $sp) (local.get $row))
               (call $boot (local.get $bsp) (local.get $row))
               (f32.const 0) (local.get $g) (local.get $gl))))))
     (i32.and
@@ -202,7 +205,7 @@
 
   ;; 'skip'-mask GAE over rows [from, to).
   (func $gaeSkip (export "gaeSkip")
-    (param $rp i32) (param $vp i32) (param $dp i32) (param $mp i32) (param $bsp i32) (param $bp i32)
+    (param $rp i32) (param $vp i32) (param $dp i32) (param $mp i32) (param $bsp i32) (param $sp i32) (param $ep i32)
     (param $ap i32) (param $retp i32) (param $from i32) (param $to i32) (param $g f32) (param $gl f32)
     (local $row i32)
     (local.set $row (local.get $from))
@@ -211,8 +214,8 @@
         (br_if $rowsDone (i32.ge_s (local.get $row) (local.get $to)))
         (call $gaeSkipTail (local.get $rp) (local.get $vp) (local.get $dp) (local.get $mp)
           (local.get $ap) (local.get $retp)
-          (i32.sub (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 1))) (i32.const 1))
-          (call $bound (local.get $bp) (local.get $row))
+          (i32.sub (call $bound (local.get $ep) (local.get $row)) (i32.const 1))
+          (call $bound (local.get $sp) (local.get $row))
           (call $boot (local.get $bsp) (local.get $row))
           (f32.const 0) (f32.const 1) (local.get $g) (local.get $gl))
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
@@ -240,7 +243,7 @@
         (br $step))))
 
   (func $returns (export "returns")
-    (param $rp i32) (param $dp i32) (param $bsp i32) (param $bp i32) (param $outp i32)
+    (param $rp i32) (param $dp i32) (param $bsp i32) (param $sp i32) (param $ep i32) (param $outp i32)
     (param $from i32) (param $to i32) (param $g f32)
     (local $row i32) (local $n i32) (local $start0 i32) (local $start1 i32)
     (local $t0 i32) (local $t1 i32) (local $o0 i32) (local $o1 i32) (local $next0 f32) (local $next1 f32)
@@ -248,14 +251,14 @@
     (block $pairsDone
       (loop $pair
         (br_if $pairsDone (i32.ge_s (i32.add (local.get $row) (i32.const 1)) (local.get $to)))
-        (local.set $start0 (call $bound (local.get $bp) (local.get $row)))
-        (local.set $start1 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 1))))
-        (local.set $t0 (i32.sub (local.get $start1) (i32.const 1)))
+        (local.set $start0 (call $bound (local.get $sp) (local.get $row)))
+        (local.set $start1 (call $bound (local.get $sp) (i32.add (local.get $row) (i32.const 1))))
+        (local.set $t0 (i32.sub (call $bound (local.get $ep) (local.get $row)) (i32.const 1)))
         (local.set $t1
-          (i32.sub (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 2))) (i32.const 1)))
+          (i32.sub (call $bound (local.get $ep) (i32.add (local.get $row) (i32.const 1))) (i32.const 1)))
         (local.set $next0 (call $boot (local.get $bsp) (local.get $row)))
         (local.set $next1 (call $boot (local.get $bsp) (i32.add (local.get $row) (i32.const 1))))
-        (local.set $n (i32.sub (local.get $start1) (local.get $start0)))
+        (local.set $n (i32.sub (i32.add (local.get $t0) (i32.const 1)) (local.get $start0)))
         (if (i32.lt_s (i32.sub (i32.add (local.get $t1) (i32.const 1)) (local.get $start1)) (local.get $n))
           (then (local.set $n (i32.sub (i32.add (local.get $t1) (i32.const 1)) (local.get $start1)))))
         (block $commonDone
@@ -295,23 +298,25 @@
     (if (i32.lt_s (local.get $row) (local.get $to))
       (then
         (call $returnsTail (local.get $rp) (local.get $dp) (local.get $outp)
-          (i32.sub (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 1))) (i32.const 1))
-          (call $bound (local.get $bp) (local.get $row))
+          (i32.sub (call $bound (local.get $ep) (local.get $row)) (i32.const 1))
+          (call $bound (local.get $sp) (local.get $row))
           (call $boot (local.get $bsp) (local.get $row))
           (local.get $g)))))
 
   ;; <simd>
-  ;; The shortest of four consecutive rows' lengths, from their five bounds.
-  (func $shortest (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $s3 i32) (param $s4 i32)
+  ;; The shortest of four rows' lengths, from their starts and last positions (length = t + 1 − s).
+  (func $shortest
+    (param $s0 i32) (param $t0 i32) (param $s1 i32) (param $t1 i32)
+    (param $s2 i32) (param $t2 i32) (param $s3 i32) (param $t3 i32)
     (result i32)
-    (local $n i32)
-    (local.set $n (i32.sub (local.get $s1) (local.get $s0)))
-    (if (i32.lt_s (i32.sub (local.get $s2) (local.get $s1)) (local.get $n))
-      (then (local.set $n (i32.sub (local.get $s2) (local.get $s1)))))
-    (if (i32.lt_s (i32.sub (local.get $s3) (local.get $s2)) (local.get $n))
-      (then (local.set $n (i32.sub (local.get $s3) (local.get $s2)))))
-    (if (i32.lt_s (i32.sub (local.get $s4) (local.get $s3)) (local.get $n))
-      (then (local.set $n (i32.sub (local.get $s4) (local.get $s3)))))
+    (local $n i32) (local $m i32)
+    (local.set $n (i32.sub (i32.add (local.get $t0) (i32.const 1)) (local.get $s0)))
+    (local.set $m (i32.sub (i32.add (local.get $t1) (i32.const 1)) (local.get $s1)))
+    (if (i32.lt_s (local.get $m) (local.get $n)) (then (local.set $n (local.get $m))))
+    (local.set $m (i32.sub (i32.add (local.get $t2) (i32.const 1)) (local.get $s2)))
+    (if (i32.lt_s (local.get $m) (local.get $n)) (then (local.set $n (local.get $m))))
+    (local.set $m (i32.sub (i32.add (local.get $t3) (i32.const 1)) (local.get $s3)))
+    (if (i32.lt_s (local.get $m) (local.get $n)) (then (local.set $n (local.get $m))))
     (local.get $n))
 
   ;; GAE without a mask, four rows at a time in f32x4 lanes (WebAssembly SIMD; the module is built
@@ -322,11 +327,11 @@
   ;; over (fewer than four) go to $gae. Returns 1 when every advantage is finite and every done is
   ;; 0 or 1, else 0.
   (func (export "gaeSimd")
-    (param $rp i32) (param $vp i32) (param $dp i32) (param $bsp i32) (param $bp i32)
+    (param $rp i32) (param $vp i32) (param $dp i32) (param $bsp i32) (param $sp i32) (param $ep i32)
     (param $ap i32) (param $retp i32) (param $from i32) (param $to i32) (param $g f32) (param $gl f32)
     (result i32)
     (local $row i32) (local $n i32) (local $ok i32) (local $tails f32)
-    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $s4 i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
     (local $t0 i32) (local $t1 i32) (local $t2 i32) (local $t3 i32)
     (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
     (local $g4 v128) (local $gl4 v128) (local $one v128) (local $zero v128)
@@ -344,18 +349,19 @@
     (block $groupsDone
       (loop $group
         (br_if $groupsDone (i32.gt_s (i32.add (local.get $row) (i32.const 4)) (local.get $to)))
-        (local.set $s0 (call $bound (local.get $bp) (local.get $row)))
-        (local.set $s1 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 1))))
-        (local.set $s2 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 2))))
-        (local.set $s3 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 3))))
-        (local.set $s4 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 4))))
+        (local.set $s0 (call $bound (local.get $sp) (local.get $row)))
+        (local.set $s1 (call $bound (local.get $sp) (i32.add (local.get $row) (i32.const 1))))
+        (local.set $s2 (call $bound (local.get $sp) (i32.add (local.get $row) (i32.const 2))))
+        (local.set $s3 (call $bound (local.get $sp) (i32.add (local.get $row) (i32.const 3))))
+        (local.set $t0 (i32.sub (call $bound (local.get $ep) (local.get $row)) (i32.const 1)))
+        (local.set $t1 (i32.sub (call $bound (local.get $ep) (i32.add (local.get $row) (i32.const 1))) (i32.const 1)))
+        (local.set $t2 (i32.sub (call $bound (local.get $ep) (i32.add (local.get $row) (i32.const 2))) (i32.const 1)))
+        (local.set $t3 (i32.sub (call $bound (local.get $ep) (i32.add (local.get $row) (i32.const 3))) (i32.const 1)))
         ;; t_k = row k's last position
         (local.set $n
-          (call $shortest (local.get $s0) (local.get $s1) (local.get $s2) (local.get $s3) (local.get $s4)))
-        (local.set $t0 (i32.sub (local.get $s1) (i32.const 1)))
-        (local.set $t1 (i32.sub (local.get $s2) (i32.const 1)))
-        (local.set $t2 (i32.sub (local.get $s3) (i32.const 1)))
-        (local.set $t3 (i32.sub (local.get $s4) (i32.const 1)))
+          (call $shortest
+            (local.get $s0) (local.get $t0) (local.get $s1) (local.get $t1)
+            (local.get $s2) (local.get $t2) (local.get $s3) (local.get $t3)))
         ;; the bootstrap values of the four rows are consecutive
         (local.set $nv (v128.load (i32.add (local.get $bsp) (i32.shl (local.get $row) (i32.const 2)))))
         (local.set $na (local.get $zero))
@@ -553,7 +559,7 @@
     (if (i32.lt_s (local.get $row) (local.get $to))
       (then
         (local.set $ok
-          (call $gae (local.get $rp) (local.get $vp) (local.get $dp) (local.get $bsp) (local.get $bp)
+          (call $gae (local.get $rp) (local.get $vp) (local.get $dp) (local.get $bsp) (local.get $sp) (local.get $ep)
             (local.get $ap) (local.get $retp) (local.get $row) (local.get $to) (local.get $g) (local.get $gl)))))
     ;; a − a is +0 for a finite a and NaN otherwise; a done other than 0 or 1 has a bit of 0xFE
     (i32.and
@@ -568,10 +574,10 @@
   ;; keeps the result only where its mask is 1 (v128.bitselect), so the kept lanes see "gaeSkip"'s
   ;; operations and state; masked-out positions get +0, as there. Rows left over go to $gaeSkip.
   (func (export "gaeSkipSimd")
-    (param $rp i32) (param $vp i32) (param $dp i32) (param $mp i32) (param $bsp i32) (param $bp i32)
+    (param $rp i32) (param $vp i32) (param $dp i32) (param $mp i32) (param $bsp i32) (param $sp i32) (param $ep i32)
     (param $ap i32) (param $retp i32) (param $from i32) (param $to i32) (param $g f32) (param $gl f32)
     (local $row i32) (local $n i32)
-    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $s4 i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
     (local $t0 i32) (local $t1 i32) (local $t2 i32) (local $t3 i32)
     (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
     (local $g4 v128) (local $gl4 v128) (local $one v128) (local $onef v128) (local $zero v128)
@@ -590,17 +596,18 @@
     (block $groupsDone
       (loop $group
         (br_if $groupsDone (i32.gt_s (i32.add (local.get $row) (i32.const 4)) (local.get $to)))
-        (local.set $s0 (call $bound (local.get $bp) (local.get $row)))
-        (local.set $s1 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 1))))
-        (local.set $s2 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 2))))
-        (local.set $s3 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 3))))
-        (local.set $s4 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 4))))
+        (local.set $s0 (call $bound (local.get $sp) (local.get $row)))
+        (local.set $s1 (call $bound (local.get $sp) (i32.add (local.get $row) (i32.const 1))))
+        (local.set $s2 (call $bound (local.get $sp) (i32.add (local.get $row) (i32.const 2))))
+        (local.set $s3 (call $bound (local.get $sp) (i32.add (local.get $row) (i32.const 3))))
+        (local.set $t0 (i32.sub (call $bound (local.get $ep) (local.get $row)) (i32.const 1)))
+        (local.set $t1 (i32.sub (call $bound (local.get $ep) (i32.add (local.get $row) (i32.const 1))) (i32.const 1)))
+        (local.set $t2 (i32.sub (call $bound (local.get $ep) (i32.add (local.get $row) (i32.const 2))) (i32.const 1)))
+        (local.set $t3 (i32.sub (call $bound (local.get $ep) (i32.add (local.get $row) (i32.const 3))) (i32.const 1)))
         (local.set $n
-          (call $shortest (local.get $s0) (local.get $s1) (local.get $s2) (local.get $s3) (local.get $s4)))
-        (local.set $t0 (i32.sub (local.get $s1) (i32.const 1)))
-        (local.set $t1 (i32.sub (local.get $s2) (i32.const 1)))
-        (local.set $t2 (i32.sub (local.get $s3) (i32.const 1)))
-        (local.set $t3 (i32.sub (local.get $s4) (i32.const 1)))
+          (call $shortest
+            (local.get $s0) (local.get $t0) (local.get $s1) (local.get $t1)
+            (local.get $s2) (local.get $t2) (local.get $s3) (local.get $t3)))
         (local.set $nv (v128.load (i32.add (local.get $bsp) (i32.shl (local.get $row) (i32.const 2)))))
         (local.set $na (local.get $zero))
         (local.set $linked (local.get $onef))
@@ -796,15 +803,15 @@
     (if (i32.lt_s (local.get $row) (local.get $to))
       (then
         (call $gaeSkip (local.get $rp) (local.get $vp) (local.get $dp) (local.get $mp) (local.get $bsp)
-          (local.get $bp) (local.get $ap) (local.get $retp) (local.get $row) (local.get $to)
+          (local.get $sp) (local.get $ep) (local.get $ap) (local.get $retp) (local.get $row) (local.get $to)
           (local.get $g) (local.get $gl)))))
 
   ;; Discounted returns four rows at a time, like "gaeSimd"; rows left over go to $returns.
   (func (export "returnsSimd")
-    (param $rp i32) (param $dp i32) (param $bsp i32) (param $bp i32) (param $outp i32)
+    (param $rp i32) (param $dp i32) (param $bsp i32) (param $sp i32) (param $ep i32) (param $outp i32)
     (param $from i32) (param $to i32) (param $g f32)
     (local $row i32) (local $n i32)
-    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $s4 i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
     (local $t0 i32) (local $t1 i32) (local $t2 i32) (local $t3 i32)
     (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
     (local $g4 v128) (local $one v128) (local $zero v128) (local $next v128) (local $dd v128)
@@ -817,17 +824,18 @@
     (block $groupsDone
       (loop $group
         (br_if $groupsDone (i32.gt_s (i32.add (local.get $row) (i32.const 4)) (local.get $to)))
-        (local.set $s0 (call $bound (local.get $bp) (local.get $row)))
-        (local.set $s1 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 1))))
-        (local.set $s2 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 2))))
-        (local.set $s3 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 3))))
-        (local.set $s4 (call $bound (local.get $bp) (i32.add (local.get $row) (i32.const 4))))
+        (local.set $s0 (call $bound (local.get $sp) (local.get $row)))
+        (local.set $s1 (call $bound (local.get $sp) (i32.add (local.get $row) (i32.const 1))))
+        (local.set $s2 (call $bound (local.get $sp) (i32.add (local.get $row) (i32.const 2))))
+        (local.set $s3 (call $bound (local.get $sp) (i32.add (local.get $row) (i32.const 3))))
+        (local.set $t0 (i32.sub (call $bound (local.get $ep) (local.get $row)) (i32.const 1)))
+        (local.set $t1 (i32.sub (call $bound (local.get $ep) (i32.add (local.get $row) (i32.const 1))) (i32.const 1)))
+        (local.set $t2 (i32.sub (call $bound (local.get $ep) (i32.add (local.get $row) (i32.const 2))) (i32.const 1)))
+        (local.set $t3 (i32.sub (call $bound (local.get $ep) (i32.add (local.get $row) (i32.const 3))) (i32.const 1)))
         (local.set $n
-          (call $shortest (local.get $s0) (local.get $s1) (local.get $s2) (local.get $s3) (local.get $s4)))
-        (local.set $t0 (i32.sub (local.get $s1) (i32.const 1)))
-        (local.set $t1 (i32.sub (local.get $s2) (i32.const 1)))
-        (local.set $t2 (i32.sub (local.get $s3) (i32.const 1)))
-        (local.set $t3 (i32.sub (local.get $s4) (i32.const 1)))
+          (call $shortest
+            (local.get $s0) (local.get $t0) (local.get $s1) (local.get $t1)
+            (local.get $s2) (local.get $t2) (local.get $s3) (local.get $t3)))
         (local.set $next (v128.load (i32.add (local.get $bsp) (i32.shl (local.get $row) (i32.const 2)))))
         (block $blocksDone
           (loop $block
@@ -927,7 +935,7 @@
         (br $group)))
     (if (i32.lt_s (local.get $row) (local.get $to))
       (then
-        (call $returns (local.get $rp) (local.get $dp) (local.get $bsp) (local.get $bp) (local.get $outp)
+        (call $returns (local.get $rp) (local.get $dp) (local.get $bsp) (local.get $sp) (local.get $ep) (local.get $outp)
           (local.get $row) (local.get $to) (local.get $g)))))
   ;; </simd>
 )

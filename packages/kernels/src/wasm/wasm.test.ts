@@ -6,12 +6,14 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { KernelInputError } from '../errors';
 import { jsBackend } from '../js';
+import { resolveLayout } from '../layout';
 import { createKernelRunner, type FallbackEvent } from '../runner';
 import { firstDifference, runKernelConformance } from '../testing';
 import { mulberry32 } from '../testing/random';
 import type { GaeInput, GaeOutput } from '../types';
 import { KERNELS_WASM_BASE64 } from './binary';
 import { WASM_MIN_ELEMENTS, wasmBackend } from './index';
+import { rowOrder, SORT_FROM_MEAN_LENGTH } from './order';
 import { KernelPool, WORKER_SOURCE } from './pool';
 import { webAssemblyApi } from './webassembly';
 
@@ -203,6 +205,9 @@ describe('wasmBackend', () => {
     expect(() => wasmBackend({ threads: 1.5 })).toThrow(/threads/);
     expect(() => wasmBackend({ minThreadedElements: -1 })).toThrow(/minThreadedElements/);
     expect(() => wasmBackend({ simd: 'yes' as unknown as boolean })).toThrow(/simd.*true or false/);
+    expect(() => wasmBackend({ sortRows: 1 as unknown as boolean })).toThrow(
+      /sortRows.*true or false/,
+    );
   });
 
   it('uses the SIMD module by default and the scalar one on request, with the same bits', async () => {
@@ -240,6 +245,56 @@ describe('wasmBackend', () => {
     expect(scalar.stats()).toMatchObject({ simd: false, simdReason: undefined });
     await simd.dispose();
     await scalar.dispose();
+  });
+
+  it('runs long ragged rows longest first (or in order), split over threads, with js’s bits in every mode', async () => {
+    // 61 rows of 0–700 positions (mean ≥ SORT_FROM_MEAN_LENGTH): the rows run in sorted order,
+    // in groups of four (SIMD), pairs (scalar) and one row left over.
+    const next = mulberry32(23);
+    const offsets = [0];
+    for (let row = 0; row < 61; row++) {
+      const length = row === 7 ? 0 : Math.floor(next() * 700);
+      offsets.push((offsets[offsets.length - 1] as number) + length);
+    }
+    const layout = { offsets };
+    const resolved = resolveLayout(layout);
+    expect(resolved.size).toBeGreaterThanOrEqual(SORT_FROM_MEAN_LENGTH * 61);
+    expect(rowOrder(resolved).rows).toBeDefined();
+    const size = resolved.size;
+    const base: GaeInput = {
+      layout,
+      rewards: randomFloats(size, 1),
+      values: randomFloats(size, 2),
+      bootstrapValues: randomFloats(61, 3),
+      dones: Uint8Array.from({ length: size }, () => (next() < 0.05 ? 1 : 0)),
+      gamma: 0.99,
+      lambda: 0.95,
+    };
+    const mask = Uint8Array.from({ length: size }, () => (next() < 0.7 ? 1 : 0));
+    const inputs: GaeInput[] = [
+      base,
+      { ...base, mask, maskMode: 'skip' },
+      { ...base, mask, maskMode: 'zero' },
+    ];
+    const returnsInput = { ...base, gamma: 0.97 };
+    const expectedReturns = (await js.kernels.discountedReturns?.(returnsInput)) as Float32Array;
+    for (const [simd, sortRows] of [
+      [true, true],
+      [false, true],
+      [true, false],
+    ] as const) {
+      const wasm = wasmBackend({ threads: 3, minThreadedElements: 0, simd, sortRows });
+      for (const input of inputs) {
+        expectSame(
+          (await js.kernels.gae?.(input)) as GaeOutput,
+          (await wasm.kernels.gae?.(input)) as GaeOutput,
+        );
+      }
+      const returns = (await wasm.kernels.discountedReturns?.(returnsInput)) as Float32Array;
+      expect(firstDifference(expectedReturns, returns)).toBeUndefined();
+      expect(wasm.stats()).toMatchObject({ simd, threadedRuns: 4, workers: 2 });
+      await wasm.dispose();
+    }
   });
 
   it('falls back to the scalar module when the SIMD one does not compile, saying why', async () => {
