@@ -30,9 +30,11 @@ export interface BenchData {
   readonly input: GaeInput;
 }
 
-export function makeData(numRows: number, numSteps: number, seed: number): BenchData {
-  const size = numRows * numSteps;
-  const random = mulberry32(seed);
+/** `size` positions drawn from `random`: r and V uniform in [−1, 1), dones at `DONE_RATE`. */
+export function randomSteps(
+  size: number,
+  random: () => number,
+): { rewards: Float32Array; values: Float32Array; dones: Uint8Array } {
   const rewards = new Float32Array(size);
   const values = new Float32Array(size);
   const dones = new Uint8Array(size);
@@ -41,6 +43,13 @@ export function makeData(numRows: number, numSteps: number, seed: number): Bench
     values[i] = random() * 2 - 1;
     dones[i] = random() < DONE_RATE ? 1 : 0;
   }
+  return { rewards, values, dones };
+}
+
+export function makeData(numRows: number, numSteps: number, seed: number): BenchData {
+  const size = numRows * numSteps;
+  const random = mulberry32(seed);
+  const { rewards, values, dones } = randomSteps(size, random);
   const bootstrap = new Float32Array(numRows);
   for (let row = 0; row < numRows; row++) bootstrap[row] = random() * 2 - 1;
   return {

@@ -16,7 +16,7 @@ import { jsBackend } from '../src/js';
 import { mulberry32 } from '../src/testing/random';
 import type { GaeInput, GaeOutput, KernelBackend } from '../src/types';
 import { SORT_FROM_MEAN_LENGTH, wasmBackend } from '../src/wasm/index';
-import { bitIdentical, DONE_RATE, GAMMA, LAMBDA, measure, round } from './common';
+import { bitIdentical, GAMMA, LAMBDA, measure, randomSteps, round } from './common';
 
 /** Rows × longest row; lengths uniform in [1, T]. The last case's rows are short on average. */
 export const RAGGED_CASES: readonly (readonly [number, number])[] = [
@@ -43,14 +43,7 @@ function raggedData(numRows: number, longest: number, seed: number) {
     offsets[row + 1] = (offsets[row] as number) + 1 + Math.floor(random() * longest);
   }
   const size = offsets[numRows] as number;
-  const rewards = new Float32Array(size);
-  const values = new Float32Array(size);
-  const dones = new Uint8Array(size);
-  for (let i = 0; i < size; i++) {
-    rewards[i] = random() * 2 - 1;
-    values[i] = random() * 2 - 1;
-    dones[i] = random() < DONE_RATE ? 1 : 0;
-  }
+  const { rewards, values, dones } = randomSteps(size, random);
   const bootstrapValues = Float32Array.from({ length: numRows }, () => random() * 2 - 1);
   const packed: GaeInput = {
     layout: { offsets },
