@@ -147,12 +147,12 @@ export async function benchRagged(
       // Rounds over every implementation in turn, the median per implementation: this VM's speed
       // drifts over seconds, and interleaving spreads that drift over all of them alike.
       const samples = candidates.map(() => [] as number[]);
-      let reps = candidates.map(() => 0);
+      const reps = candidates.map(() => 0);
       for (let round = 0; round < ROUNDS; round++) {
         for (const [i, candidate] of candidates.entries()) {
           const timing = await measure(candidate.run);
           samples[i]?.push(timing.ms);
-          reps = reps.map((count, j) => (j === i ? count + timing.reps : count));
+          reps[i] = (reps[i] as number) + timing.reps;
         }
       }
       for (const [i, candidate] of candidates.entries()) {
