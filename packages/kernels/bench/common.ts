@@ -107,6 +107,30 @@ export async function measure(fn: () => unknown): Promise<Timing> {
   return { ms, reps: samples.length };
 }
 
+/**
+ * Times every candidate in turn, `rounds` times over, and returns each one's median (of the
+ * per-round {@link measure} medians) and its total number of timed calls. This VM's speed drifts
+ * over seconds; taking turns spreads that drift over all candidates alike.
+ */
+export async function interleavedMedians(
+  candidates: readonly { readonly run: () => unknown }[],
+  rounds: number,
+): Promise<Timing[]> {
+  const samples = candidates.map(() => [] as number[]);
+  const reps = candidates.map(() => 0);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, candidate] of candidates.entries()) {
+      const timing = await measure(candidate.run);
+      samples[i]?.push(timing.ms);
+      reps[i] = (reps[i] as number) + timing.reps;
+    }
+  }
+  return candidates.map((_, i) => {
+    const sorted = [...(samples[i] as number[])].sort((a, b) => a - b);
+    return { ms: sorted[sorted.length >> 1] as number, reps: reps[i] as number };
+  });
+}
+
 export function bitIdentical(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
   const x = new Uint32Array(a.buffer, a.byteOffset, a.length);

@@ -5,18 +5,27 @@
  * Data per case: N rows with lengths uniform in [1, T] (seeded), rewards and values uniform in
  * [−1, 1), 5 % dones, γ = 0.99, λ = 0.95, no mask. Every timed call passes `out` (the caller's
  * output arrays), so the rows compare the kernels, not the allocation of their outputs. Rows:
- * - `js (out)` on the packed rows;
+ * - `js (out)` on the packed rows (rows longest first when they average ≥ SORT_FROM_MEAN_LENGTH
+ *   positions), and the same steps with the rows in layout order;
  * - `js (out)`, padded: the same rows padded with zeros to `[N, T]`, what a framework without a
  *   ragged layout computes;
  * - `wasm (out)` on 1 and 2 threads, rows longest first (the default, `sortRows`), and on
  *   1 thread in layout order (`sortRows: false`).
  * Throughput counts the packed positions only (so the padded row shows the cost of padding).
  */
-import { jsBackend } from '../src/js';
+import { gaeRows, jsBackend, prepareGae } from '../src/js';
 import { mulberry32 } from '../src/testing/random';
 import type { GaeInput, GaeOutput, KernelBackend } from '../src/types';
 import { SORT_FROM_MEAN_LENGTH, wasmBackend } from '../src/wasm/index';
-import { bitIdentical, GAMMA, LAMBDA, measure, randomSteps, round } from './common';
+import {
+  bitIdentical,
+  GAMMA,
+  interleavedMedians,
+  LAMBDA,
+  randomSteps,
+  round,
+  type Timing,
+} from './common';
 
 /** Rows × longest row; lengths uniform in [1, T]. The last case's rows are short on average. */
 export const RAGGED_CASES: readonly (readonly [number, number])[] = [
@@ -92,7 +101,7 @@ export async function benchRagged(
   const lines: string[] = [
     '## Ragged layouts',
     '',
-    `Packed rows of lengths uniform in [1, T] (no padding stored or computed), every call with \`out\`. Time: the median over ${ROUNDS} rounds, each timing every implementation in turn (each timing itself a median of several calls). M elements/s counts the packed positions, also for the padded row, which runs the same rows zero-padded to a dense N×T. \`wasm\` runs rows longest first when they average ≥ ${SORT_FROM_MEAN_LENGTH} positions (\`sortRows\`, the default); "layout order" is \`sortRows: false\`. Every \`wasm\` row is checked bit for bit against \`js\`.`,
+    `Packed rows of lengths uniform in [1, T] (no padding stored or computed), every call with \`out\`. Time: the median over ${ROUNDS} rounds, each timing every implementation in turn (each timing itself a median of several calls). M elements/s counts the packed positions, also for the padded row, which runs the same rows zero-padded to a dense N×T. \`js\` and \`wasm\` run rows longest first when they average ≥ ${SORT_FROM_MEAN_LENGTH} positions (for \`wasm\`: \`sortRows\`, the default); "layout order" is \`sortRows: false\` for \`wasm\`, and for \`js\` the API call's steps (\`prepareGae\`, \`gaeRows\`) without the row order. Every \`wasm\` row is checked bit for bit against \`js\`.`,
     '',
     '| rows × longest | positions | implementation | ms / call | M elements/s | speed vs `js (out)` |',
     '| --- | ---: | --- | ---: | ---: | ---: |',
@@ -109,8 +118,14 @@ export async function benchRagged(
     };
     const out = outputOf(size);
     const paddedOut = outputOf(numRows * longest);
-    const candidates: { id: string; label: string; run: () => Promise<unknown> }[] = [
+    const candidates: { id: string; label: string; run: () => unknown }[] = [
       { id: 'js_out', label: '`js (out)`', run: () => jsGae({ ...packed, out }) },
+      {
+        // What the API call runs, with the rows in layout order instead of longestFirst's.
+        id: 'js_out_layout_order',
+        label: '`js (out)`, layout order',
+        run: () => gaeRows(prepareGae(packed, { deferValueChecks: true }), 0, numRows, out),
+      },
       {
         id: 'js_out_padded',
         label: '`js (out)`, rows padded to N×T',
@@ -144,23 +159,9 @@ export async function benchRagged(
           notes.push(`${key}: ${id} failed: ${error instanceof Error ? error.message : error}`);
         }
       }
-      // Rounds over every implementation in turn, the median per implementation: this VM's speed
-      // drifts over seconds, and interleaving spreads that drift over all of them alike.
-      const samples = candidates.map(() => [] as number[]);
-      const reps = candidates.map(() => 0);
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [i, candidate] of candidates.entries()) {
-          const timing = await measure(candidate.run);
-          samples[i]?.push(timing.ms);
-          reps[i] = (reps[i] as number) + timing.reps;
-        }
-      }
+      const timings = await interleavedMedians(candidates, ROUNDS);
       for (const [i, candidate] of candidates.entries()) {
-        const sorted = [...(samples[i] as number[])].sort((a, b) => a - b);
-        add(candidate.id, candidate.label, {
-          ms: sorted[sorted.length >> 1] as number,
-          reps: reps[i] as number,
-        });
+        add(candidate.id, candidate.label, timings[i] as Timing);
       }
     } finally {
       for (const backend of backends) await backend.dispose?.();

@@ -30,7 +30,8 @@
  *   (slow: 1–5 calls, no warm-up).
  *
  * Then ragged layouts (`ragged.ts`): packed rows of random lengths through `js`, `js` on the
- * same rows padded to `[N, T]`, and `wasm` with rows longest first and in layout order.
+ * same rows padded to `[N, T]`, and `js` and `wasm` with rows longest first and in layout order;
+ * and discounted returns (`returns.ts`): `js`, the one-row loop and `wasm`.
  *
  * Timing: warm-up, then the median of several calls (Node: `performance.now()`; Python:
  * `time.perf_counter()` inside the subprocess). Throughput model: 16 bytes per element (read
@@ -64,6 +65,7 @@ import {
   type Timing,
 } from './common';
 import { benchRagged } from './ragged';
+import { benchReturns } from './returns';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TARGET_JS_MELEM = 150;
@@ -493,6 +495,7 @@ try {
   rmSync(folder, { recursive: true, force: true });
 }
 const raggedLines = await benchRagged(results, notes);
+const returnsLines = await benchReturns(results, notes);
 
 // ── targets ──
 
@@ -649,7 +652,7 @@ for (const { key, size, rows, numpy } of perShape) {
   );
   lines.push('', `Checks: ${checks.join('; ')}.`, '');
 }
-lines.push(...raggedLines);
+lines.push(...raggedLines, ...returnsLines);
 if (notes.length > 0) lines.push('## Notes', '', ...notes.map((note) => `- ${note}`), '');
 lines.push(
   '## Machine and reproduction',

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KernelInputError } from './errors';
 import { jsBackend } from './js';
+import { resolveLayout } from './layout';
+import { longestFirst } from './order';
 import type { GaeInput } from './types';
 
 const js = jsBackend().kernels;
@@ -200,55 +202,89 @@ describe('js backend: gae, two rows per loop and checks inside the kernel', () =
     return A;
   }
 
-  it('ragged rows of different lengths (odd counts, empty rows) equal the one-row recursion', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 7 }),
-        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-        async (lengths, seed) => {
-          let state = seed;
-          const rand = () => {
-            state = (state * 1103515245 + 12345) & 0x7fffffff;
-            return state / 0x7fffffff;
-          };
-          const offsets = [0];
-          for (const length of lengths) offsets.push((offsets.at(-1) as number) + length);
-          const size = offsets.at(-1) as number;
-          const rewards = Float32Array.from({ length: size }, () => rand() * 2 - 1);
-          const values = Float32Array.from({ length: size }, () => rand() * 2 - 1);
-          const dones = Uint8Array.from({ length: size }, () => (rand() < 0.1 ? 1 : 0));
-          const boot = Float32Array.from(lengths, () => rand());
-          const { advantages, returns } = await gae({
-            layout: { offsets },
-            rewards,
-            values,
-            dones,
-            bootstrapValues: boot,
-            gamma: 0.97,
-            lambda: 0.9,
-          });
-          const gl = f(f(0.97) * f(0.9));
-          for (const [row, length] of lengths.entries()) {
-            const from = offsets[row] as number;
-            const slice = (a: Float32Array) => a.subarray(from, from + length);
-            const expected = oneRow(
-              slice(rewards),
-              slice(values),
-              dones.subarray(from, from + length),
-              boot[row] as number,
-              gl,
-            );
-            expect(bits(slice(advantages))).toEqual(bits(expected));
-            for (let k = 0; k < length; k++)
-              expect(returns[from + k]).toBe(
-                f((expected[k] as number) + (values[from + k] as number)),
+  /** G_t = f32(r_t + f32(f32(γ·G_{t+1})·nt)), one row, written out independently of the kernel. */
+  function oneRowReturns(r: Float32Array, d: Uint8Array, boot: number) {
+    const g = f(0.97);
+    const G = new Float32Array(r.length);
+    let next = boot;
+    for (let t = r.length - 1; t >= 0; t--) {
+      next = f((r[t] as number) + f(f(g * next) * (1 - (d[t] as number))));
+      G[t] = next;
+    }
+    return G;
+  }
+
+  // Up to 40 positions: the rows keep their order. Up to 600: most layouts average at least
+  // SORT_FROM_MEAN_LENGTH positions, so the rows run longest first (counted below).
+  for (const [longest, seed] of [
+    [40, 11],
+    [600, 12],
+  ] as const) {
+    it(`ragged rows of 0–${longest} positions (odd counts, empty rows) equal the one-row recursions, GAE and returns`, async () => {
+      let sorted = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.integer({ min: 0, max: longest }), { minLength: 1, maxLength: 9 }),
+          fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          async (lengths, dataSeed) => {
+            let state = dataSeed;
+            const rand = () => {
+              state = (state * 1103515245 + 12345) & 0x7fffffff;
+              return state / 0x7fffffff;
+            };
+            const offsets = [0];
+            for (const length of lengths) offsets.push((offsets.at(-1) as number) + length);
+            if (longestFirst(resolveLayout({ offsets })) !== undefined) sorted++;
+            const size = offsets.at(-1) as number;
+            const rewards = Float32Array.from({ length: size }, () => rand() * 2 - 1);
+            const values = Float32Array.from({ length: size }, () => rand() * 2 - 1);
+            const dones = Uint8Array.from({ length: size }, () => (rand() < 0.1 ? 1 : 0));
+            const boot = Float32Array.from(lengths, () => rand());
+            const { advantages, returns } = await gae({
+              layout: { offsets },
+              rewards,
+              values,
+              dones,
+              bootstrapValues: boot,
+              gamma: 0.97,
+              lambda: 0.9,
+            });
+            const discounted = (await js.discountedReturns?.({
+              layout: { offsets },
+              rewards,
+              dones,
+              bootstrapValues: boot,
+              gamma: 0.97,
+            })) as Float32Array;
+            const gl = f(f(0.97) * f(0.9));
+            for (const [row, length] of lengths.entries()) {
+              const from = offsets[row] as number;
+              const slice = (a: Float32Array) => a.subarray(from, from + length);
+              const rowDones = dones.subarray(from, from + length);
+              const expected = oneRow(
+                slice(rewards),
+                slice(values),
+                rowDones,
+                boot[row] as number,
+                gl,
               );
-          }
-        },
-      ),
-      { numRuns: 60, seed: 11 },
-    );
-  });
+              expect(bits(slice(advantages))).toEqual(bits(expected));
+              for (let k = 0; k < length; k++)
+                expect(returns[from + k]).toBe(
+                  f((expected[k] as number) + (values[from + k] as number)),
+                );
+              expect(bits(slice(discounted))).toEqual(
+                bits(oneRowReturns(slice(rewards), rowDones, boot[row] as number)),
+              );
+            }
+          },
+        ),
+        { numRuns: 60, seed },
+      );
+      if (longest === 40) expect(sorted).toBe(0);
+      else expect(sorted).toBeGreaterThan(20);
+    });
+  }
 
   it('names a bad entry found by the kernel anywhere in a large input', async () => {
     const numRows = 5;

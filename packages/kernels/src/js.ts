@@ -1,5 +1,6 @@
 import { KernelInputError } from './errors';
 import { checkFlags, checkFloats, checkNumber, type ResolvedLayout, resolveLayout } from './layout';
+import { longestFirst } from './order';
 import type {
   DiscountedReturnsInput,
   GaeInput,
@@ -147,9 +148,14 @@ export function checkGaeOut(out: GaeOutput | undefined, size: number): void {
  * Without a skip mask, rows are processed two at a time (the last `min` positions of both rows in
  * one loop, then the rest of the longer row). Each row's recursion is a chain of dependent
  * multiply-add-round steps, so one row at a time leaves the CPU waiting on latency; two
- * independent chains in one loop run about 1.5× faster. The per-row arithmetic is unchanged, so the
- * values are those of the one-row loop, bit for bit.
+ * independent chains in one loop run about 1.5× faster. On a ragged layout, `order` (from
+ * {@link longestFirst}) pairs rows of similar lengths, so that less of each pair runs alone. The
+ * per-row arithmetic is unchanged, so the values are those of the one-row loop, bit for bit, in
+ * any order.
  *
+ * @param fromRow - First processed row: an index into `order`, or a layout row without `order`.
+ * @param toRow - One past the last processed row, likewise.
+ * @param order - Layout rows in processing order; undefined for the layout's own order.
  * @returns Without a skip mask: `true` when every advantage is finite and every done flag was 0
  *   or 1; `false` means the input has a non-finite number or a bad flag (the caller locates it;
  *   see {@link prepareGae}'s `deferValueChecks`) or that the arithmetic overflowed. With a skip
@@ -160,26 +166,29 @@ export function gaeRows(
   fromRow: number,
   toRow: number,
   out: GaeOutput,
+  order?: Int32Array,
 ): boolean {
   const { layout, rewards, values, bootstrap, dones, mask, gamma, gammaLambda } = prepared;
   const { advantages, returns } = out;
   const bounds = layout.bounds;
   if (mask !== undefined) {
     // With a skip mask the values were checked up front (never deferred): nothing to report.
-    gaeRowsSkip(prepared, fromRow, toRow, out);
+    gaeRowsSkip(prepared, fromRow, toRow, out, order);
     return true;
   }
   // x·0 is NaN exactly when x is NaN or ±Infinity; a NaN sticks in the sum.
   let finite = 0;
   let flagBits = 0;
-  let row = fromRow;
-  for (; row + 1 < toRow; row += 2) {
-    const start0 = bounds[row] as number;
-    const end0 = bounds[row + 1] as number;
-    const start1 = end0;
-    const end1 = bounds[row + 2] as number;
-    let nextValue0 = bootstrap[row] as number;
-    let nextValue1 = bootstrap[row + 1] as number;
+  let i = fromRow;
+  for (; i + 1 < toRow; i += 2) {
+    const row0 = order === undefined ? i : (order[i] as number);
+    const row1 = order === undefined ? i + 1 : (order[i + 1] as number);
+    const start0 = bounds[row0] as number;
+    const end0 = bounds[row0 + 1] as number;
+    const start1 = bounds[row1] as number;
+    const end1 = bounds[row1 + 1] as number;
+    let nextValue0 = bootstrap[row0] as number;
+    let nextValue1 = bootstrap[row1] as number;
     let nextAdvantage0 = 0;
     let nextAdvantage1 = 0;
     const common = Math.min(end0 - start0, end1 - start1);
@@ -213,7 +222,8 @@ export function gaeRows(
         ? gaeTail(prepared, out, t0, start0, nextValue0, nextAdvantage0)
         : gaeTail(prepared, out, t1, start1, nextValue1, nextAdvantage1);
   }
-  if (row < toRow) {
+  if (i < toRow) {
+    const row = order === undefined ? i : (order[i] as number);
     const last = (bounds[row + 1] as number) - 1;
     finite += gaeTail(prepared, out, last, bounds[row] as number, bootstrap[row] as number, 0);
   }
@@ -255,13 +265,20 @@ function gaeTail(
   return (flagBits & ~1) === 0 ? finite : Number.NaN;
 }
 
-/** The `'skip'`-mask recursion, one row at a time. */
-function gaeRowsSkip(prepared: PreparedGae, fromRow: number, toRow: number, out: GaeOutput): void {
+/** The `'skip'`-mask recursion, one row at a time (rows as in {@link gaeRows}). */
+function gaeRowsSkip(
+  prepared: PreparedGae,
+  fromRow: number,
+  toRow: number,
+  out: GaeOutput,
+  order: Int32Array | undefined,
+): void {
   const { layout, rewards, values, bootstrap, dones, gamma, gammaLambda } = prepared;
   const mask = prepared.mask as Uint8Array;
   const { advantages, returns } = out;
   const bounds = layout.bounds;
-  for (let row = fromRow; row < toRow; row++) {
+  for (let i = fromRow; i < toRow; i++) {
+    const row = order === undefined ? i : (order[i] as number);
     const start = bounds[row] as number;
     let nextValue = bootstrap[row] as number;
     let nextAdvantage = 0;
@@ -311,23 +328,68 @@ export function prepareReturns(input: DiscountedReturnsInput): PreparedReturns {
   };
 }
 
-/** G_t = f32(r_t + f32(f32(γ·G_{t+1})·nt)), G after the last position = bootstrap. */
+/**
+ * Discounted returns in f32, backwards along each row: G_t = f32(r_t + f32(f32(γ·G_{t+1})·nt)),
+ * with G after a row's last position = its bootstrap value. Rows run two at a time, like
+ * {@link gaeRows} (each row's recursion is one chain of dependent steps; two chains in one loop
+ * run about twice as fast), with the same `fromRow`, `toRow` and `order`; the values are those of
+ * the one-row loop, bit for bit.
+ */
 export function returnRows(
   prepared: PreparedReturns,
   fromRow: number,
   toRow: number,
   out: Float32Array,
+  order?: Int32Array,
 ): void {
   const { layout, rewards, dones, bootstrap, gamma } = prepared;
   const bounds = layout.bounds;
-  for (let row = fromRow; row < toRow; row++) {
-    const start = bounds[row] as number;
-    let next = bootstrap[row] as number;
-    for (let t = (bounds[row + 1] as number) - 1; t >= start; t--) {
-      const nt = 1 - (dones[t] as number);
-      next = f((rewards[t] as number) + f(f(gamma * next) * nt));
-      out[t] = next;
+  let i = fromRow;
+  for (; i + 1 < toRow; i += 2) {
+    const row0 = order === undefined ? i : (order[i] as number);
+    const row1 = order === undefined ? i + 1 : (order[i + 1] as number);
+    const start0 = bounds[row0] as number;
+    const end0 = bounds[row0 + 1] as number;
+    const start1 = bounds[row1] as number;
+    const end1 = bounds[row1 + 1] as number;
+    let next0 = bootstrap[row0] as number;
+    let next1 = bootstrap[row1] as number;
+    const common = Math.min(end0 - start0, end1 - start1);
+    let t0 = end0 - 1;
+    let t1 = end1 - 1;
+    for (const stop = end0 - common; t0 >= stop; t0--, t1--) {
+      const nt0 = 1 - (dones[t0] as number);
+      const nt1 = 1 - (dones[t1] as number);
+      next0 = f((rewards[t0] as number) + f(f(gamma * next0) * nt0));
+      next1 = f((rewards[t1] as number) + f(f(gamma * next1) * nt1));
+      out[t0] = next0;
+      out[t1] = next1;
     }
+    // The longer row's remaining prefix, continuing its own recursion.
+    if (t0 >= start0) returnTail(prepared, out, t0, start0, next0);
+    else returnTail(prepared, out, t1, start1, next1);
+  }
+  if (i < toRow) {
+    const row = order === undefined ? i : (order[i] as number);
+    const last = (bounds[row + 1] as number) - 1;
+    returnTail(prepared, out, last, bounds[row] as number, bootstrap[row] as number);
+  }
+}
+
+/** One row's returns from position `from` down to `start`, with G after `from` = `next`. */
+function returnTail(
+  prepared: PreparedReturns,
+  out: Float32Array,
+  from: number,
+  start: number,
+  next: number,
+): void {
+  const { rewards, dones, gamma } = prepared;
+  let g = next;
+  for (let t = from; t >= start; t--) {
+    const nt = 1 - (dones[t] as number);
+    g = f((rewards[t] as number) + f(f(gamma * g) * nt));
+    out[t] = g;
   }
 }
 
@@ -529,14 +591,16 @@ export function jsBackend(): KernelBackend {
           advantages: new Float32Array(size),
           returns: new Float32Array(size),
         };
-        const clean = gaeRows(prepared, 0, prepared.layout.numRows, out);
+        const { layout } = prepared;
+        const clean = gaeRows(prepared, 0, layout.numRows, out, longestFirst(layout));
         if (!clean && prepared.deferred) checkGaeValues(input);
         return out;
       },
       async discountedReturns(input) {
         const prepared = prepareReturns(input);
         const out = new Float32Array(prepared.layout.size);
-        returnRows(prepared, 0, prepared.layout.numRows, out);
+        const { layout } = prepared;
+        returnRows(prepared, 0, layout.numRows, out, longestFirst(layout));
         return out;
       },
       async normalizeAdvantages(input) {

@@ -15,13 +15,13 @@ import {
   prepareReturns,
 } from '../js';
 import type { ResolvedLayout } from '../layout';
+import { inLayoutOrder, type RowOrder, rowOrder, SORT_FROM_MEAN_LENGTH, splitRows } from '../order';
 import type { GaeOutput, KernelBackend, KernelName } from '../types';
 import { KERNELS_SIMD_WASM_BASE64, KERNELS_WASM_BASE64 } from './binary';
-import { inLayoutOrder, type RowOrder, rowOrder, SORT_FROM_MEAN_LENGTH, splitRows } from './order';
 import { KernelPool, type WasmTask } from './pool';
 import { type WasmMemory, type WasmModule, webAssemblyApi } from './webassembly';
 
-export { SORT_FROM_MEAN_LENGTH } from './order';
+export { SORT_FROM_MEAN_LENGTH } from '../order';
 
 /** Options of {@link wasmBackend}. */
 export interface WasmBackendOptions {

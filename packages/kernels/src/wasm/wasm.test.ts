@@ -7,13 +7,13 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { KernelInputError } from '../errors';
 import { jsBackend } from '../js';
 import { resolveLayout } from '../layout';
+import { rowOrder, SORT_FROM_MEAN_LENGTH } from '../order';
 import { createKernelRunner, type FallbackEvent } from '../runner';
 import { firstDifference, runKernelConformance } from '../testing';
 import { mulberry32 } from '../testing/random';
 import type { GaeInput, GaeOutput } from '../types';
 import { KERNELS_WASM_BASE64 } from './binary';
 import { WASM_MIN_ELEMENTS, wasmBackend } from './index';
-import { rowOrder, SORT_FROM_MEAN_LENGTH } from './order';
 import { KernelPool, WORKER_SOURCE } from './pool';
 import { webAssemblyApi } from './webassembly';
 

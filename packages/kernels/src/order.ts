@@ -1,18 +1,18 @@
 /**
- * The order in which the `wasm` kernels process the rows of a layout, and how that order is split
- * over threads.
+ * The order in which the `js` and `wasm` kernels process the rows of a layout, and how the `wasm`
+ * backend splits that order over threads.
  *
  * @remarks
- * The kernels run rows in pairs (scalar module) or groups of four (SIMD module): the rows'
- * common suffix runs as independent dependency chains (or f32x4 lanes), and what is left of each
- * longer row runs alone. On a ragged layout, neighbouring rows can have very different lengths, so
- * most of the work would run alone. Processing the rows longest first gives every pair and group
- * rows of similar lengths. Each row is still computed on its own, position by position, with the
- * same f32 operations, so the order changes the speed and never the bits.
+ * Both run rows in pairs (`js`, and the scalar wasm module) or groups of four (the SIMD wasm
+ * module): the rows' common suffix runs as independent dependency chains (or f32x4 lanes), and
+ * what is left of each longer row runs alone. On a ragged layout, neighbouring rows can have very
+ * different lengths, so most of the work would run alone. Processing the rows longest first gives
+ * every pair and group rows of similar lengths. Each row is still computed on its own, position by
+ * position, with the same f32 operations, so the order changes the speed and never the bits.
  *
  * @internal
  */
-import type { ResolvedLayout } from '../layout';
+import type { ResolvedLayout } from './layout';
 
 /** Rows in processing order. */
 export interface RowOrder {
@@ -29,19 +29,22 @@ export function inLayoutOrder(layout: ResolvedLayout): RowOrder {
 
 /**
  * Rows shorter than this on average keep the layout's order: there, running rows out of memory
- * order cost more than the pairs and groups gained (measured with `bench/ragged.ts`: no gain at a
- * mean of 64 positions, a loss at 32; 1.2–1.6× from 128 up).
+ * order cost more than the pairs and groups gained. Measured with alternating runs of both orders
+ * in one process (`bench/ragged.ts` and scratch A/B runs): for `wasm`, no gain at a mean of 64
+ * positions, a loss at 32, 1.2–1.6× from 128 up; for `js`, a loss of about 0.9× at means of 33 and
+ * 66, and 1.17–1.34× at 130, 257 and 996.
  */
 export const SORT_FROM_MEAN_LENGTH = 128;
 
 /**
- * Longest rows first, ties in layout order (a stable counting sort, O(numRows + longest row)).
- * A layout whose rows all have the same length, or whose rows are shorter than
- * {@link SORT_FROM_MEAN_LENGTH} on average, keeps its own order.
+ * The layout's rows longest first, ties in layout order (a stable counting sort,
+ * O(numRows + longest row)), or undefined when the layout keeps its own order: a dense layout, one
+ * whose rows all have the same length, or one whose rows are shorter than
+ * {@link SORT_FROM_MEAN_LENGTH} on average.
  */
-export function rowOrder(layout: ResolvedLayout): RowOrder {
+export function longestFirst(layout: ResolvedLayout): Int32Array | undefined {
   const { bounds, numRows } = layout;
-  if (layout.numSteps !== undefined || numRows < 2) return inLayoutOrder(layout);
+  if (layout.numSteps !== undefined || numRows < 2) return undefined;
   let longest = 0;
   let shortest = Number.POSITIVE_INFINITY;
   for (let row = 0; row < numRows; row++) {
@@ -49,10 +52,8 @@ export function rowOrder(layout: ResolvedLayout): RowOrder {
     if (length > longest) longest = length;
     if (length < shortest) shortest = length;
   }
-  if (longest === shortest || layout.size < SORT_FROM_MEAN_LENGTH * numRows) {
-    return inLayoutOrder(layout);
-  }
-  // first[length]: where the rows of that length begin in the order (longer lengths come first)
+  if (longest === shortest || layout.size < SORT_FROM_MEAN_LENGTH * numRows) return undefined;
+  // first[key]: where the rows of length `longest − key` begin in the order (longer ones first)
   const first = new Int32Array(longest + 2);
   for (let row = 0; row < numRows; row++) {
     const length = (bounds[row + 1] as number) - (bounds[row] as number);
@@ -68,6 +69,14 @@ export function rowOrder(layout: ResolvedLayout): RowOrder {
     rows[slot] = row;
     first[key] = slot + 1;
   }
+  return rows;
+}
+
+/** {@link longestFirst}'s order with the cumulative positions in that order. */
+export function rowOrder(layout: ResolvedLayout): RowOrder {
+  const rows = longestFirst(layout);
+  if (rows === undefined) return inLayoutOrder(layout);
+  const { bounds, numRows } = layout;
   const prefix = new Int32Array(numRows + 1);
   for (let i = 0; i < numRows; i++) {
     const row = rows[i] as number;

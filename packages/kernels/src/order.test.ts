@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { resolveLayout } from '../layout';
+import { resolveLayout } from './layout';
 import { rowOrder, SORT_FROM_MEAN_LENGTH, splitRows } from './order';
 
 const ragged = (lengths: readonly number[]) => {
