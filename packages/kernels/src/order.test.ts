@@ -24,6 +24,22 @@ describe('rowOrder', () => {
     expect(Array.from(prefix)).toEqual([0, 500, 1000, 1200, 1400, 1500, 1500]);
   });
 
+  it('orders many rows by a counting sort (longest ≤ 8 × rows), ties in layout order', () => {
+    const lengths = Array.from({ length: 20 }, (_, i) => 130 + ((i * 7) % 5) * 5);
+    const expected = lengths
+      .map((_, row) => row)
+      .sort((a, b) => (lengths[b] as number) - (lengths[a] as number) || a - b);
+    expect(Array.from(rowOrder(ragged(lengths)).rows ?? [])).toEqual(expected);
+    expect(expected.slice(0, 4)).toEqual([2, 7, 12, 17]);
+  });
+
+  it('sorts a few very long rows without a table of the longest length (same order)', () => {
+    // longest > 8 × rows: the comparison sort
+    const { rows, prefix } = rowOrder(ragged([3, 50_000_000, 9, 3, 50_000_000]));
+    expect(Array.from(rows ?? [])).toEqual([1, 4, 2, 0, 3]);
+    expect(prefix[5]).toBe(100_000_015);
+  });
+
   it('keeps the layout order when rows are short on average', () => {
     const mean = SORT_FROM_MEAN_LENGTH;
     expect(rowOrder(ragged([2 * mean - 2, 1])).rows).toBeUndefined();
@@ -44,9 +60,11 @@ describe('rowOrder', () => {
     const sorts = total >= SORT_FROM_MEAN_LENGTH * lengths.length && new Set(lengths).size > 1;
     expect(rows !== undefined).toBe(sorts);
     if (rows !== undefined) {
-      for (let i = 1; i < ordered.length; i++) {
-        expect(ordered[i]).toBeLessThanOrEqual(ordered[i - 1] as number);
-      }
+      // longest first, ties in layout order: one order, whichever sort produced it
+      const expected = lengths
+        .map((_, row) => row)
+        .sort((a, b) => (lengths[b] as number) - (lengths[a] as number) || a - b);
+      expect(order).toEqual(expected);
     }
     let sum = 0;
     expect(prefix[0]).toBe(0);

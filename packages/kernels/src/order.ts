@@ -38,7 +38,8 @@ export const SORT_FROM_MEAN_LENGTH = 128;
 
 /**
  * The layout's rows longest first, ties in layout order (a stable counting sort,
- * O(numRows + longest row)), or undefined when the layout keeps its own order: a dense layout, one
+ * O(numRows + longest row); a comparison sort when the longest row is over 8 times the number of
+ * rows), or undefined when the layout keeps its own order: a dense layout, one
  * whose rows all have the same length, or one whose rows are shorter than
  * {@link SORT_FROM_MEAN_LENGTH} on average.
  */
@@ -53,6 +54,7 @@ export function longestFirst(layout: ResolvedLayout): Int32Array | undefined {
     if (length < shortest) shortest = length;
   }
   if (longest === shortest || layout.size < SORT_FROM_MEAN_LENGTH * numRows) return undefined;
+  if (longest > 8 * numRows) return sortedByKey(bounds, numRows, longest);
   // first[key]: where the rows of length `longest − key` begin in the order (longer ones first)
   const first = new Int32Array(longest + 2);
   for (let row = 0; row < numRows; row++) {
@@ -69,6 +71,23 @@ export function longestFirst(layout: ResolvedLayout): Int32Array | undefined {
     rows[slot] = row;
     first[key] = slot + 1;
   }
+  return rows;
+}
+
+/**
+ * The same order by a comparison sort, for a few long rows (where the counting sort's table of
+ * `longest + 2` entries would be much larger than the rows): keys (longest − length)·numRows + row
+ * are distinct integers below 2^53, so sorting them numerically orders by length, then by row.
+ */
+function sortedByKey(bounds: Int32Array, numRows: number, longest: number): Int32Array {
+  const keys = new Float64Array(numRows);
+  for (let row = 0; row < numRows; row++) {
+    const length = (bounds[row + 1] as number) - (bounds[row] as number);
+    keys[row] = (longest - length) * numRows + row;
+  }
+  keys.sort();
+  const rows = new Int32Array(numRows);
+  for (let i = 0; i < numRows; i++) rows[i] = (keys[i] as number) % numRows;
   return rows;
 }
 
