@@ -132,6 +132,47 @@ export function checkGaeOut(out: GaeOutput | undefined, size: number): void {
   }
 }
 
+/** The layout row processed at slot `i`: `order[i]`, or `i` in the layout's own order. */
+function rowAt(order: Int32Array | undefined, i: number): number {
+  return order === undefined ? i : (order[i] as number);
+}
+
+/** Fields of {@link pairAt}'s output. */
+const ROW0 = 0;
+const START0 = 1;
+const END0 = 2;
+const ROW1 = 3;
+const START1 = 4;
+const END1 = 5;
+const PAIR_FIELDS = 6;
+
+/**
+ * The rows processed at slots `i` and `i + 1`, written to `pair` (row, start, end of each), for
+ * the two-rows-per-loop kernels. Returns the first position of the first row's common suffix
+ * with the second: the loop over both rows runs from the rows' ends down to it, then the longer
+ * row continues alone.
+ */
+function pairAt(
+  bounds: Int32Array,
+  order: Int32Array | undefined,
+  i: number,
+  pair: Int32Array,
+): number {
+  const row0 = rowAt(order, i);
+  const row1 = rowAt(order, i + 1);
+  const start0 = bounds[row0] as number;
+  const end0 = bounds[row0 + 1] as number;
+  const start1 = bounds[row1] as number;
+  const end1 = bounds[row1 + 1] as number;
+  pair[ROW0] = row0;
+  pair[START0] = start0;
+  pair[END0] = end0;
+  pair[ROW1] = row1;
+  pair[START1] = start1;
+  pair[END1] = end1;
+  return end0 - Math.min(end0 - start0, end1 - start1);
+}
+
 /**
  * GAE in f32, backwards along each row (the reference formulation; see the README's numerics
  * contract). Per position t of a row, with nt = 1 − done_t:
@@ -179,22 +220,19 @@ export function gaeRows(
   // x·0 is NaN exactly when x is NaN or ±Infinity; a NaN sticks in the sum.
   let finite = 0;
   let flagBits = 0;
+  const pair = new Int32Array(PAIR_FIELDS);
   let i = fromRow;
   for (; i + 1 < toRow; i += 2) {
-    const row0 = order === undefined ? i : (order[i] as number);
-    const row1 = order === undefined ? i + 1 : (order[i + 1] as number);
-    const start0 = bounds[row0] as number;
-    const end0 = bounds[row0 + 1] as number;
-    const start1 = bounds[row1] as number;
-    const end1 = bounds[row1 + 1] as number;
-    let nextValue0 = bootstrap[row0] as number;
-    let nextValue1 = bootstrap[row1] as number;
+    const stop = pairAt(bounds, order, i, pair);
+    const start0 = pair[START0] as number;
+    const start1 = pair[START1] as number;
+    let nextValue0 = bootstrap[pair[ROW0] as number] as number;
+    let nextValue1 = bootstrap[pair[ROW1] as number] as number;
     let nextAdvantage0 = 0;
     let nextAdvantage1 = 0;
-    const common = Math.min(end0 - start0, end1 - start1);
-    let t0 = end0 - 1;
-    let t1 = end1 - 1;
-    for (const stop = end0 - common; t0 >= stop; t0--, t1--) {
+    let t0 = (pair[END0] as number) - 1;
+    let t1 = (pair[END1] as number) - 1;
+    for (; t0 >= stop; t0--, t1--) {
       const done0 = dones[t0] as number;
       const done1 = dones[t1] as number;
       const nt0 = 1 - done0;
@@ -223,7 +261,7 @@ export function gaeRows(
         : gaeTail(prepared, out, t1, start1, nextValue1, nextAdvantage1);
   }
   if (i < toRow) {
-    const row = order === undefined ? i : (order[i] as number);
+    const row = rowAt(order, i);
     const last = (bounds[row + 1] as number) - 1;
     finite += gaeTail(prepared, out, last, bounds[row] as number, bootstrap[row] as number, 0);
   }
@@ -278,7 +316,7 @@ function gaeRowsSkip(
   const { advantages, returns } = out;
   const bounds = layout.bounds;
   for (let i = fromRow; i < toRow; i++) {
-    const row = order === undefined ? i : (order[i] as number);
+    const row = rowAt(order, i);
     const start = bounds[row] as number;
     let nextValue = bootstrap[row] as number;
     let nextAdvantage = 0;
@@ -344,20 +382,17 @@ export function returnRows(
 ): void {
   const { layout, rewards, dones, bootstrap, gamma } = prepared;
   const bounds = layout.bounds;
+  const pair = new Int32Array(PAIR_FIELDS);
   let i = fromRow;
   for (; i + 1 < toRow; i += 2) {
-    const row0 = order === undefined ? i : (order[i] as number);
-    const row1 = order === undefined ? i + 1 : (order[i + 1] as number);
-    const start0 = bounds[row0] as number;
-    const end0 = bounds[row0 + 1] as number;
-    const start1 = bounds[row1] as number;
-    const end1 = bounds[row1 + 1] as number;
-    let next0 = bootstrap[row0] as number;
-    let next1 = bootstrap[row1] as number;
-    const common = Math.min(end0 - start0, end1 - start1);
-    let t0 = end0 - 1;
-    let t1 = end1 - 1;
-    for (const stop = end0 - common; t0 >= stop; t0--, t1--) {
+    const stop = pairAt(bounds, order, i, pair);
+    const start0 = pair[START0] as number;
+    const start1 = pair[START1] as number;
+    let next0 = bootstrap[pair[ROW0] as number] as number;
+    let next1 = bootstrap[pair[ROW1] as number] as number;
+    let t0 = (pair[END0] as number) - 1;
+    let t1 = (pair[END1] as number) - 1;
+    for (; t0 >= stop; t0--, t1--) {
       const nt0 = 1 - (dones[t0] as number);
       const nt1 = 1 - (dones[t1] as number);
       next0 = f((rewards[t0] as number) + f(f(gamma * next0) * nt0));
@@ -370,7 +405,7 @@ export function returnRows(
     else returnTail(prepared, out, t1, start1, next1);
   }
   if (i < toRow) {
-    const row = order === undefined ? i : (order[i] as number);
+    const row = rowAt(order, i);
     const last = (bounds[row + 1] as number) - 1;
     returnTail(prepared, out, last, bounds[row] as number, bootstrap[row] as number);
   }
