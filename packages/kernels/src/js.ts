@@ -626,8 +626,10 @@ export function jsBackend(): KernelBackend {
           advantages: new Float32Array(size),
           returns: new Float32Array(size),
         };
-        const { layout } = prepared;
-        const clean = gaeRows(prepared, 0, layout.numRows, out, longestFirst(layout));
+        const { layout, mask } = prepared;
+        // The skip-mask recursion runs one row at a time: no pairs, so no row order.
+        const order = mask === undefined ? longestFirst(layout) : undefined;
+        const clean = gaeRows(prepared, 0, layout.numRows, out, order);
         if (!clean && prepared.deferred) checkGaeValues(input);
         return out;
       },
