@@ -4,6 +4,7 @@ import { KernelInputError } from './errors';
 import { jsBackend } from './js';
 import { resolveLayout } from './layout';
 import { longestFirst } from './order';
+import { normalizeCase, spaCase } from './testing/cases';
 import type { GaeInput } from './types';
 
 const js = jsBackend().kernels;
@@ -382,6 +383,83 @@ describe('js backend: discountedReturns, normalizeAdvantages, spaRewards', () =>
         placement: { layout: { numRows: 1, numSteps: 2 }, positions: Int32Array.from([2]) },
       }) ?? Promise.resolve(),
     ).rejects.toThrow(/placement\.positions\[0\]/);
+  });
+});
+
+describe('js backend: normalizeAdvantages and spaRewards against one-entry-at-a-time loops', () => {
+  const f = Math.fround;
+  const flag = (flags: Uint8Array | Float32Array | undefined, i: number) =>
+    flags === undefined || flags[i] === 1;
+  const sameBits = (actual: Float32Array, expected: Float32Array) => {
+    expect(actual.length).toBe(expected.length);
+    for (let i = 0; i < expected.length; i++) {
+      if (!Object.is(actual[i], expected[i])) {
+        expect({ index: i, value: actual[i] }).toEqual({ index: i, value: expected[i] });
+      }
+    }
+  };
+
+  it('normalizeAdvantages: masked f64 sums in index order, one test per entry, bit for bit', async () => {
+    await fc.assert(
+      fc.asyncProperty(normalizeCase, async (input) => {
+        const { values, mask } = input;
+        let count = 0;
+        let sum = 0;
+        for (let i = 0; i < values.length; i++) {
+          if (!flag(mask, i)) continue;
+          count++;
+          sum += values[i] as number;
+        }
+        const mean = sum / count;
+        let squares = 0;
+        for (let i = 0; i < values.length; i++) {
+          if (!flag(mask, i)) continue;
+          const d = (values[i] as number) - mean;
+          squares += d * d;
+        }
+        const divisor = (input.unbiased ?? true) ? count - 1 : count;
+        const denominator = f(
+          (divisor > 0 ? Math.sqrt(squares / divisor) : 0) + (input.epsilon ?? 1e-8),
+        );
+        const expected = values.map((x, i) =>
+          !flag(mask, i) || denominator === 0 ? 0 : f(f(x - f(mean)) / denominator),
+        );
+        sameBits((await js.normalizeAdvantages?.(input)) as Float32Array, expected);
+      }),
+      { seed: 41, numRuns: 150 },
+    );
+  });
+
+  it('spaRewards: one step at a time in step order (later steps win a shared position), bit for bit', async () => {
+    await fc.assert(
+      fc.asyncProperty(spaCase, async (input) => {
+        const steps = resolveLayout(input.layout);
+        const tokens =
+          input.placement === undefined ? steps : resolveLayout(input.placement.layout);
+        const alpha = f(input.alpha ?? 1);
+        const beta = f(input.beta ?? 0.5);
+        const groundedTerm = f(beta * f(input.groundedValue ?? 1));
+        const ungroundedTerm = f(beta * f(input.ungroundedValue ?? 0));
+        const expected = new Float32Array(tokens.size);
+        for (let row = 0; row < steps.numRows; row++) {
+          const end = steps.bounds[row + 1] as number;
+          for (let k = steps.bounds[row] as number; k < end; k++) {
+            const isGrounded =
+              input.grounded[k] === 1 || (input.lastStep !== 'as-recorded' && k === end - 1);
+            const at =
+              input.placement === undefined
+                ? k
+                : (tokens.bounds[row] as number) + (input.placement.positions[k] as number);
+            expected[at] = f(
+              f(alpha * (input.contributions[k] as number)) +
+                (isGrounded ? groundedTerm : ungroundedTerm),
+            );
+          }
+        }
+        sameBits((await js.spaRewards?.(input)) as Float32Array, expected);
+      }),
+      { seed: 42, numRuns: 150 },
+    );
   });
 });
 
