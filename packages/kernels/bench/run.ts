@@ -31,7 +31,8 @@
  *
  * Then ragged layouts (`ragged.ts`): packed rows of random lengths through `js`, `js` on the
  * same rows padded to `[N, T]`, and `js` and `wasm` with rows longest first and in layout order;
- * and discounted returns (`returns.ts`): `js`, the one-row loop and `wasm`.
+ * discounted returns (`returns.ts`): `js`, the one-row loop and `wasm`; and the thresholds
+ * `calibrateThresholds` measures for `wasm` and `webasm` against `js` (`thresholds.ts`).
  *
  * Timing: warm-up, then the median of several calls (Node: `performance.now()`; Python:
  * `time.perf_counter()` inside the subprocess). Throughput model: 16 bytes per element (read
@@ -66,6 +67,7 @@ import {
 } from './common';
 import { benchRagged } from './ragged';
 import { benchReturns } from './returns';
+import { benchThresholds } from './thresholds';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TARGET_JS_MELEM = 150;
@@ -496,6 +498,7 @@ try {
 }
 const raggedLines = await benchRagged(results, notes);
 const returnsLines = await benchReturns(results, notes);
+const thresholdLines = await benchThresholds(results, notes, webasmFactory);
 
 // ── targets ──
 
@@ -652,7 +655,7 @@ for (const { key, size, rows, numpy } of perShape) {
   );
   lines.push('', `Checks: ${checks.join('; ')}.`, '');
 }
-lines.push(...raggedLines, ...returnsLines);
+lines.push(...raggedLines, ...returnsLines, ...thresholdLines);
 if (notes.length > 0) lines.push('## Notes', '', ...notes.map((note) => `- ${note}`), '');
 lines.push(
   '## Machine and reproduction',

@@ -5,6 +5,13 @@
  *
  * @packageDocumentation
  */
+export {
+  CALIBRATION_SIZES,
+  type Calibration,
+  type CalibrationMeasurement,
+  type CalibrationOptions,
+  calibrateThresholds,
+} from './calibrate';
 export { KernelBackendUnavailableError, KernelInputError } from './errors';
 export { jsBackend } from './js';
 export { type ResolvedLayout, resolveLayout } from './layout';

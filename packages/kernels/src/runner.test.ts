@@ -92,6 +92,58 @@ describe('createKernelRunner', () => {
     expect(() => createKernelRunner({ prefer: 'cuda' })).toThrow(/options\.prefer/);
   });
 
+  it('lets enabled opt-in backends take part by priority and threshold', async () => {
+    const events: FallbackEvent[] = [];
+    const gpu = fake('webgpu', 3, { optIn: true, minElements: { gae: 3 } });
+    const runner = createKernelRunner({
+      backends: [jsBackend(), gpu],
+      enable: ['webgpu'],
+      onFallback: (e) => events.push(e),
+    });
+    await runner.gae(input);
+    expect(runner.backendFor('gae')).toBe('js');
+    expect(events[0]?.reason).toBe("2 elements is below webgpu's threshold of 3 for gae");
+    const longer = {
+      ...input,
+      layout: { numRows: 1, numSteps: 4 },
+      rewards: new Float32Array(4),
+      values: new Float32Array(4),
+    };
+    await runner.gae(longer);
+    expect(runner.backendFor('gae')).toBe('webgpu');
+    expect(() => createKernelRunner({ enable: ['webgpu'] })).toThrow(/options\.enable\[0\]/);
+  });
+
+  it("replaces a backend's thresholds with the runner's minElements, kernel by kernel", async () => {
+    const fast = fake('fast', 2, { minElements: { gae: 1, discountedReturns: 100 } });
+    const runner = createKernelRunner({
+      backends: [jsBackend(), fast],
+      minElements: { fast: { gae: Number.POSITIVE_INFINITY } },
+    });
+    await runner.gae(input);
+    expect(runner.backendFor('gae')).toBe('js');
+    // discountedReturns keeps the backend's own threshold of 100
+    await runner.discountedReturns({ layout: input.layout, rewards: input.rewards, gamma: 0.9 });
+    expect(runner.backendFor('discountedReturns')).toBe('js');
+    const lowered = createKernelRunner({
+      backends: [jsBackend(), fast],
+      minElements: { fast: { discountedReturns: 2 } },
+    });
+    await lowered.discountedReturns({ layout: input.layout, rewards: input.rewards, gamma: 0.9 });
+    expect(lowered.backendFor('discountedReturns')).toBe('fast');
+    await lowered.gae(input);
+    expect(lowered.backendFor('gae')).toBe('fast');
+    expect(() => createKernelRunner({ minElements: { cuda: { gae: 1 } } })).toThrow(
+      /options\.minElements\.cuda: no backend named "cuda"; have js/,
+    );
+    expect(() => createKernelRunner({ minElements: { js: { gea: 1 } as never } })).toThrow(
+      /options\.minElements\.js\.gea: unknown kernel/,
+    );
+    expect(() => createKernelRunner({ minElements: { js: { gae: Number.NaN } } })).toThrow(
+      /options\.minElements\.js\.gae: expected a number ≥ 0/,
+    );
+  });
+
   it('rethrows input errors instead of falling back', async () => {
     const runner = createKernelRunner({ backends: [jsBackend(), fake('other', 2)] });
     await expect(runner.gae({ ...input, gamma: 2 })).rejects.toSatisfy((error) =>

@@ -15,10 +15,21 @@ export interface KernelRunnerOptions {
   /** Default `[jsBackend()]`; `@spa/kernels/gpu` adds `webasmBackend()` and `webgpuBackend()`. */
   readonly backends?: readonly KernelBackend[];
   /**
-   * Run on this backend when it implements the kernel (opt-in backends such as webgpu are only
-   * used this way). Throws `KernelBackendUnavailableError` at the first call if it cannot run.
+   * Run on this backend when it implements the kernel (opt-in backends such as webgpu are used only
+   * this way or through `enable`). Throws `KernelBackendUnavailableError` at the first call if it cannot run.
    */
   readonly prefer?: string;
+  /**
+   * Opt-in backends (such as webgpu) that take part in the automatic choice like the others: by
+   * priority and size threshold, falling back below it. `prefer` instead sends every call to one
+   * backend whatever its size.
+   */
+  readonly enable?: readonly string[];
+  /**
+   * Size thresholds per backend name, replacing that backend's own `minElements` for the kernels
+   * named, e.g. `{ webgpu: (await calibrateThresholds(gpu)).minElements }`.
+   */
+  readonly minElements?: Readonly<Record<string, Partial<Record<KernelName, number>>>>;
   /** Called each time a kernel runs on another backend than the first candidate, with the reason. */
   readonly onFallback?: (event: FallbackEvent) => void;
 }
@@ -46,8 +57,8 @@ function elementCount(kernel: KernelName, input: unknown): number {
 
 /**
  * Creates a kernel runner: each call goes to the highest-priority backend that implements the
- * kernel, is available and whose size threshold (`minElements`) the input reaches; opt-in
- * backends only when named by `prefer`. A backend that fails at run time (anything but a
+ * kernel, is available and whose size threshold (`minElements`, or the runner's override) the
+ * input reaches; opt-in backends only when named by `prefer` or `enable`. A backend that fails at run time (anything but a
  * `KernelInputError`) hands the call to the next one. Every move down the list is reported to
  * `onFallback` with its reason, and `backendFor(kernel)` tells which backend ran.
  *
@@ -80,6 +91,42 @@ export function createKernelRunner(options: KernelRunnerOptions = {}): KernelRun
       reason: `no backend named "${prefer}"; have ${[...names].join(', ')}`,
     });
   }
+  const enabled = new Set<string>();
+  for (const [index, name] of (options.enable ?? []).entries()) {
+    if (!names.has(name)) {
+      throw new KernelInputError({
+        field: `options.enable[${index}]`,
+        reason: `no backend named "${name}"; have ${[...names].join(', ')}`,
+      });
+    }
+    enabled.add(name);
+  }
+  const thresholds = new Map<string, Partial<Record<KernelName, number>>>();
+  for (const [name, table] of Object.entries(options.minElements ?? {})) {
+    if (!names.has(name)) {
+      throw new KernelInputError({
+        field: `options.minElements.${name}`,
+        reason: `no backend named "${name}"; have ${[...names].join(', ')}`,
+      });
+    }
+    for (const [kernel, value] of Object.entries(table)) {
+      if (!KERNEL_NAMES.includes(kernel as KernelName)) {
+        throw new KernelInputError({
+          field: `options.minElements.${name}.${kernel}`,
+          reason: `unknown kernel; accepted: ${KERNEL_NAMES.join(', ')}`,
+        });
+      }
+      if (typeof value !== 'number' || !(value >= 0)) {
+        throw new KernelInputError({
+          field: `options.minElements.${name}.${kernel}`,
+          reason: `expected a number ≥ 0 (Infinity: never chosen by size), got ${String(value)}`,
+        });
+      }
+    }
+    const backend = backends.find((candidate) => candidate.name === name) as KernelBackend;
+    thresholds.set(name, { ...backend.minElements, ...table });
+  }
+  const automatic = (backend: KernelBackend) => backend.optIn !== true || enabled.has(backend.name);
   const availability = new Map<string, Promise<boolean>>();
   const available = (backend: KernelBackend): Promise<boolean> => {
     let promise = availability.get(backend.name);
@@ -98,10 +145,10 @@ export function createKernelRunner(options: KernelRunnerOptions = {}): KernelRun
     const size = elementCount(kernel, input);
     const ordered =
       prefer === undefined
-        ? backends.filter((backend) => backend.optIn !== true)
+        ? backends.filter(automatic)
         : [
             ...backends.filter((backend) => backend.name === prefer),
-            ...backends.filter((backend) => backend.name !== prefer && backend.optIn !== true),
+            ...backends.filter((backend) => backend.name !== prefer && automatic(backend)),
           ];
     if (prefer !== undefined) {
       const preferred = ordered[0] as KernelBackend;
@@ -124,7 +171,7 @@ export function createKernelRunner(options: KernelRunnerOptions = {}): KernelRun
         reason = `${backend.name} does not implement ${kernel}`;
         continue;
       }
-      const threshold = backend.minElements?.[kernel] ?? 0;
+      const threshold = (thresholds.get(backend.name) ?? backend.minElements)?.[kernel] ?? 0;
       if (size < threshold && !isLast && backend.name !== prefer) {
         reason = `${size} elements is below ${backend.name}'s threshold of ${threshold} for ${kernel}`;
         continue;

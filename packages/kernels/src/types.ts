@@ -146,7 +146,7 @@ export interface KernelBackend {
   readonly name: string;
   /** js 1, webasm 2, webgpu 3 (tfjs-style). */
   readonly priority: number;
-  /** Only used when asked for by name (`prefer`); webgpu is opt-in. */
+  /** Used only when asked for by name (the runner's `prefer` or `enable`); webgpu is opt-in. */
   readonly optIn?: boolean;
   /** Resolves true once the backend can run (webgpu: an adapter was obtained). */
   isAvailable(): Promise<boolean>;
