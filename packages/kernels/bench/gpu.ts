@@ -18,6 +18,9 @@
  * generators (dense and ragged layouts, masks in both modes, placements), largest ulps distance
  * from `js` per kernel: the number to record as the conformance tolerance.
  *
+ * Thresholds: `calibrateThresholds` (the function users run) for every kernel, 1 Ki … 16 Mi
+ * elements (to 256 Ki on a software adapter): the sizes from which `webgpu` beats `js`.
+ *
  * It records the adapter (`adapterInfo()`); on a software (fallback) adapter the timings are CPU
  * timings and say so. Without a WebGPU adapter it records why and exits 0 (so it can run
  * anywhere). `SPA_BENCH_OUT` names another folder for the result files.
@@ -28,6 +31,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as fc from 'fast-check';
+import { CALIBRATION_SIZES, calibrateThresholds } from '../src/calibrate';
 import { webgpuBackend } from '../src/gpu/index';
 import { jsBackend } from '../src/js';
 import { gaeCase, normalizeCase, returnsCase, spaCase } from '../src/testing/cases';
@@ -191,6 +195,35 @@ if (!available) {
     '',
     `Bandwidth reference: \`normalizeAdvantages\` on ${COPY_ELEMENTS} elements through the same backend moves ${copyGbs.toFixed(2)} GB/s (8 B per element, transfers included). GAE at 8192×2048: ${gaeGbs.toFixed(2)} GB/s, ${(100 * (gaeGbs / copyGbs)).toFixed(1)} % of it (goal ≥ 50 % of the card's copy bandwidth; see the header of \`bench/gpu.ts\` for why this reference is used).`,
   );
+
+  // Thresholds per kernel, as a user would measure them (`calibrateThresholds`); a software
+  // adapter runs at CPU speed, so it stops at 2^18 elements there.
+  const maxSize = adapter?.isFallbackAdapter ? 2 ** 18 : 2 ** 24;
+  const sizes = [...CALIBRATION_SIZES, 2 ** 24].filter((size) => size <= maxSize);
+  const calibration = await calibrateThresholds(backend, {
+    sizes,
+    onMeasurement: (m) =>
+      console.error(`calibrate ${m.kernel} ${m.elements}: ${m.speedup.toFixed(2)}× js`),
+  });
+  lines.push(
+    '',
+    `Measured thresholds: \`calibrateThresholds(webgpuBackend())\` against \`js\` at ${sizes.map((size) => size.toLocaleString('en-US')).join(', ')} elements (rows of 512, transfers and output allocation included, median of 5 interleaved rounds). A threshold is the \`minElements\` to pass to the runner with \`enable: ['webgpu']\`: the smallest size from which \`webgpu\` stayed faster at every larger size.`,
+    '',
+    '| kernel | threshold (elements) | speed vs `js` by size |',
+    '| --- | ---: | --- |',
+  );
+  for (const [kernel, threshold] of Object.entries(calibration.minElements)) {
+    results[`threshold_webgpu_${kernel}`] = Number.isFinite(threshold) ? threshold : 'never';
+    const speeds = calibration.measurements
+      .filter((m) => m.kernel === kernel)
+      .map((m) => {
+        results[`threshold_speedup_webgpu_${kernel}_${m.elements}`] = round(m.speedup, 2);
+        return `${m.elements.toLocaleString('en-US')}: ${m.error === undefined ? `${m.speedup.toFixed(2)}×` : `failed (${m.error})`}`;
+      });
+    lines.push(
+      `| ${kernel} | ${Number.isFinite(threshold) ? threshold.toLocaleString('en-US') : 'never'} | ${speeds.join(', ')} |`,
+    );
+  }
   await backend.dispose();
 }
 
@@ -202,3 +235,8 @@ mkdirSync(here, { recursive: true });
 writeFileSync(join(here, 'gpu-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(here, 'gpu-results.md'), lines.join('\n'));
 console.log(lines.join('\n'));
+// Dawn's Node binding keeps the process alive while its GPU instance is reachable (the
+// `navigator.gpu` the backend installed, gpu.js's cached device), even after `dispose()`: checked
+// on llvmpipe, where the process exited only after destroying the device, deleting
+// `navigator` and a forced GC. The results are written, so end the process here.
+process.exit(0);

@@ -219,7 +219,8 @@ function describeAdapter(adapter: unknown): WebgpuAdapterInfo {
 }
 
 /**
- * The `webgpu` backend (priority 3, **opt-in**: the runner uses it only with `prefer: 'webgpu'`):
+ * The `webgpu` backend (priority 3, **opt-in**: the runner uses it only when named by `prefer` or
+ * `enable`):
  * gpu.js's WGSL mode, the same kernels as {@link webasmBackend}.
  *
  * @remarks
@@ -230,7 +231,9 @@ function describeAdapter(adapter: unknown): WebgpuAdapterInfo {
  * Results agree with `jsBackend()` within a tolerance (GPU compilers may contract a·b + c into a
  * fused multiply-add): bit-identical on Mesa's llvmpipe (a software adapter), **not yet measured
  * on GPU hardware**. Run the conformance suite with `SPA_GPU_TESTS=1` (or `npm run bench:gpu`) on
- * a GPU machine and record the measured ULP distance.
+ * a GPU machine and record the measured ULP distance. In Node, once a device was obtained, Dawn
+ * keeps the process alive after `dispose()` (its `GPU` instance stays reachable through
+ * `navigator.gpu` and gpu.js's shared device): end a script with `process.exit()`.
  */
 export function webgpuBackend(options: WebgpuBackendOptions = {}): GpuJsBackend {
   let adapter: WebgpuAdapterInfo | undefined;
