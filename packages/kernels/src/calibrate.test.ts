@@ -196,7 +196,7 @@ describe('calibrateThresholds', () => {
       [{ kernels: ['gea'] }, /options\.kernels\[0\]: "gea": unknown kernel; accepted: gae, /],
       [
         { kernels: ['gae', 'spaRewards'] },
-        /options\.kernels\[1\]: "spaRewards": not implemented by both only-gae and js; both implement: gae/,
+        /options\.kernels\[1\]: "spaRewards": only-gae and js do not both implement it; both implement: gae/,
       ],
     ];
     for (const [options, message] of cases) {

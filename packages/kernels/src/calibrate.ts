@@ -42,7 +42,10 @@ export interface CalibrationOptions {
    * goes first); the medians over the rounds are compared. Default 5.
    */
   readonly rounds?: number;
-  /** Each timing repeats the call until this many milliseconds have passed (at least once). Default 20. */
+  /**
+   * Each timing repeats the call until this many milliseconds have passed (at least once).
+   * Default 20.
+   */
   readonly minTimeMs?: number;
   /** The backend counts as faster at a size when baseline ms / backend ms ≥ this. Default 1. */
   readonly minSpeedup?: number;
@@ -247,7 +250,7 @@ export async function calibrateThresholds(
     if (!both.includes(kernel)) {
       const which = !KERNEL_NAMES.includes(kernel)
         ? `unknown kernel; accepted: ${KERNEL_NAMES.join(', ')}`
-        : `not implemented by both ${backend.name} and ${baseline.name}; both implement: ${both.join(', ') || 'none'}`;
+        : `${backend.name} and ${baseline.name} do not both implement it; both implement: ${both.join(', ') || 'none'}`;
       throw new KernelInputError({
         field: `options.kernels[${index}]`,
         reason: `"${kernel}": ${which}`,

@@ -15,8 +15,9 @@ export interface KernelRunnerOptions {
   /** Default `[jsBackend()]`; `@spa/kernels/gpu` adds `webasmBackend()` and `webgpuBackend()`. */
   readonly backends?: readonly KernelBackend[];
   /**
-   * Run on this backend when it implements the kernel (opt-in backends such as webgpu are used only
-   * this way or through `enable`). Throws `KernelBackendUnavailableError` at the first call if it cannot run.
+   * Run on this backend when it implements the kernel (opt-in backends such as webgpu are used
+   * only this way or through `enable`). Throws `KernelBackendUnavailableError` at the first call
+   * if it cannot run.
    */
   readonly prefer?: string;
   /**
@@ -58,9 +59,10 @@ function elementCount(kernel: KernelName, input: unknown): number {
 /**
  * Creates a kernel runner: each call goes to the highest-priority backend that implements the
  * kernel, is available and whose size threshold (`minElements`, or the runner's override) the
- * input reaches; opt-in backends only when named by `prefer` or `enable`. A backend that fails at run time (anything but a
- * `KernelInputError`) hands the call to the next one. Every move down the list is reported to
- * `onFallback` with its reason, and `backendFor(kernel)` tells which backend ran.
+ * input reaches; opt-in backends only when named by `prefer` or `enable`. A backend that fails
+ * at run time (anything but a `KernelInputError`) hands the call to the next one. Every move
+ * down the list is reported to `onFallback` with its reason, and `backendFor(kernel)` tells which
+ * backend ran.
  *
  * @remarks
  * Design: tfjs's backend priority and gpu.js 2.24.1's fallback chain with `fallbackReason`
@@ -84,31 +86,24 @@ export function createKernelRunner(options: KernelRunnerOptions = {}): KernelRun
     }
     names.add(backend.name);
   }
-  const prefer = options.prefer;
-  if (prefer !== undefined && !names.has(prefer)) {
-    throw new KernelInputError({
-      field: 'options.prefer',
-      reason: `no backend named "${prefer}"; have ${[...names].join(', ')}`,
-    });
-  }
-  const enabled = new Set<string>();
-  for (const [index, name] of (options.enable ?? []).entries()) {
+  const checkName = (field: string, name: string) => {
     if (!names.has(name)) {
       throw new KernelInputError({
-        field: `options.enable[${index}]`,
+        field,
         reason: `no backend named "${name}"; have ${[...names].join(', ')}`,
       });
     }
+  };
+  const prefer = options.prefer;
+  if (prefer !== undefined) checkName('options.prefer', prefer);
+  const enabled = new Set<string>();
+  for (const [index, name] of (options.enable ?? []).entries()) {
+    checkName(`options.enable[${index}]`, name);
     enabled.add(name);
   }
   const thresholds = new Map<string, Partial<Record<KernelName, number>>>();
   for (const [name, table] of Object.entries(options.minElements ?? {})) {
-    if (!names.has(name)) {
-      throw new KernelInputError({
-        field: `options.minElements.${name}`,
-        reason: `no backend named "${name}"; have ${[...names].join(', ')}`,
-      });
-    }
+    checkName(`options.minElements.${name}`, name);
     for (const [kernel, value] of Object.entries(table)) {
       if (!KERNEL_NAMES.includes(kernel as KernelName)) {
         throw new KernelInputError({
